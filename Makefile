@@ -1,0 +1,38 @@
+# Mission Safety — everything a developer or operator runs.
+#   make demo   install, prepare the embedded SQLite database with demo data, serve
+#   make test   run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
+UV := $(shell sh scripts/ensure-uv.sh)
+PORT ?= 8000
+APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports
+
+.PHONY: demo test install lint format messages bench worker
+
+install:
+	$(UV) sync --frozen
+
+demo: install
+	$(UV) run missionsafety demo --port $(PORT)
+
+test: install
+	$(UV) run pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run ruff format --check src tests conftest.py
+	$(UV) run ruff check src tests conftest.py
+
+format: install
+	$(UV) run ruff format src tests conftest.py
+	$(UV) run ruff check --fix src tests conftest.py
+
+# Extract and compile translations, one catalogue per app (Dutch; English is the source).
+messages: install
+	@for app in $(APPS); do \
+	  (cd src/missionsafety/$$app && ../../../.venv/bin/django-admin makemessages -l nl -l en --no-obsolete --no-location --settings=missionsafety.test_settings --pythonpath=../.. >/dev/null) || exit 1; \
+	done
+	cd src/missionsafety && ../../.venv/bin/django-admin compilemessages --settings=missionsafety.test_settings --pythonpath=.. >/dev/null
+
+worker: install
+	$(UV) run missionsafety worker
+
+bench: install
+	$(UV) run missionsafety bench

@@ -1,0 +1,3 @@
+from missionsafety.cli import main
+
+main()

@@ -1,0 +1,105 @@
+"""The REST API at ``/api/v1/``: one router per app, one error language."""
+# No "from __future__ import annotations" in API modules: django-ninja reads the
+# annotations of endpoint functions at import time.
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from missionsafety.core.api import AUTH
+from missionsafety.core.exceptions import ConflictError, NotAllowed
+from missionsafety.core.services import field_errors
+
+api = NinjaAPI(
+    title="Mission Safety API",
+    version="1",
+    description=(
+        "Shared safety-risk management for deployed units. Authenticate with a "
+        "personal token (`Authorization: Bearer <token>`, made with "
+        "`missionsafety token USERNAME`) or a browser session. Errors: 401 "
+        "unauthenticated, 403 not allowed (with the authority required), 404 not "
+        "found or not visible to you, 409 edit conflict (send the current "
+        "`version`), 422 invalid input (with field names)."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = field_errors(exc)
+    detail = [
+        {"loc": ["body", field], "msg": message, "type": "value_error"}
+        for field, messages in errors.items()
+        for message in messages
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(ConflictError)
+def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": exc.message, "current_version": exc.current_version},
+        status=409,
+    )
+
+
+@api.exception_handler(NotAllowed)
+def _not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": exc.message, **exc.details}, status=403
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc) or _("Not allowed.")}, status=403
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": _("Authentication required: a valid token or session.")},
+        status=401,
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _add_routers() -> None:
+    from missionsafety.deployments.api import router as deployments
+    from missionsafety.evaluations.api import router as evaluations
+    from missionsafety.feedback.api import router as feedback
+    from missionsafety.lessons.api import router as lessons
+    from missionsafety.occurrences.api import router as occurrences
+    from missionsafety.organisations.api import router as organisations
+    from missionsafety.reports.api import router as reports
+    from missionsafety.risks.api import router as risks
+
+    api.add_router("", organisations)
+    api.add_router("", deployments)
+    api.add_router("", risks)
+    api.add_router("", occurrences)
+    api.add_router("", feedback)
+    api.add_router("", lessons)
+    api.add_router("", evaluations)
+    api.add_router("", reports)
+
+
+_add_routers()

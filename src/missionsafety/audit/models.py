@@ -1,0 +1,80 @@
+"""The append-only, hash-chained audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeRecordQuerySet(models.QuerySet["ChangeRecord"]):
+    def for_object(self, obj: models.Model) -> ChangeRecordQuerySet:
+        ct = ContentType.objects.get_for_model(obj)
+        return self.filter(content_type=ct, object_id=str(obj.pk))
+
+
+class ChangeRecord(models.Model):
+    """One append-only audit row: who changed what, when, from what to what."""
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_label = models.CharField(_("actor"), max_length=200)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    deployment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=60)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = ChangeRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+        ordering = ["seq"]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "seq"], name="audit_obj_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Change records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Change records are append-only.")
+
+
+class AuditHead(models.Model):
+    """The single row holding the chain's last sequence and hash (the lock)."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"

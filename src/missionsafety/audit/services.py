@@ -1,0 +1,167 @@
+"""Write and verify the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from missionsafety.audit.models import AuditHead, ChangeRecord
+from missionsafety.core.middleware import current_request_id
+
+GENESIS = "0" * 64
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, set | frozenset | tuple):
+        return (
+            sorted(value, key=str)
+            if isinstance(value, set | frozenset)
+            else list(value)
+        )
+    return str(value)
+
+
+def to_json(value: Any) -> Any:
+    """Make a value JSON-safe the way it is stored (dates as ISO strings)."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=_default))
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a model instance, for before/after."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.attname if field.is_relation else field.name] = getattr(
+            obj, field.attname
+        )
+    return to_json(data)
+
+
+def _digest(record: ChangeRecord) -> str:
+    payload = {
+        "seq": record.seq,
+        "time": record.created_at.isoformat(),
+        "actor": record.actor_id,
+        "actor_label": record.actor_label,
+        "type": record.content_type_id,
+        "object": record.object_id,
+        "repr": record.object_repr,
+        "deployment": record.deployment_id,
+        "action": record.action,
+        "before": record.before,
+        "after": record.after,
+        "request": record.request_id,
+        "prev": record.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def record_change(
+    *,
+    actor: Any,
+    obj: models.Model,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    deployment_id: int | None = None,
+) -> ChangeRecord:
+    """Append a change record to the chain, inside the caller's transaction."""
+    # Bump the head first: on PostgreSQL this locks the row, on SQLite it takes
+    # the write lock, so concurrent writers chain one after the other.
+    updated = AuditHead.objects.filter(pk=1).update(last_seq=F("last_seq") + 1)
+    if not updated:
+        AuditHead.objects.create(pk=1, last_seq=1, last_hash=GENESIS)
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    if deployment_id is None:
+        deployment_id = _deployment_of(obj)
+    is_user = actor is not None and getattr(actor, "pk", None) is not None
+    record = ChangeRecord(
+        seq=head.last_seq,
+        created_at=timezone.now(),
+        actor_id=actor.pk if is_user else None,
+        actor_label=(str(actor) if is_user else str(actor or "system"))[:200],
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        deployment_id=deployment_id,
+        action=action,
+        before=to_json(before),
+        after=to_json(after),
+        request_id=current_request_id() if current_request_id() != "-" else "",
+        prev_hash=head.last_hash,
+    )
+    record.hash = _digest(record)
+    record.save()
+    AuditHead.objects.filter(pk=1).update(last_hash=record.hash)
+    return record
+
+
+def _deployment_of(obj: models.Model) -> int | None:
+    from missionsafety.deployments.models import Deployment
+
+    if isinstance(obj, Deployment):
+        return int(obj.pk)
+    value = getattr(obj, "deployment_id", None)
+    return int(value) if value is not None else None
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    problem: str = ""
+    seq: int | None = None
+
+
+def verify_chain(chunk_size: int = 2000) -> VerifyResult:
+    """Recompute every hash and link; report the first break."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for record in ChangeRecord.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if record.seq != expected_seq:
+            return VerifyResult(
+                False, checked, f"record {expected_seq} is missing", expected_seq
+            )
+        if record.prev_hash != expected_prev:
+            return VerifyResult(
+                False, checked, "link to the previous record is broken", record.seq
+            )
+        if _digest(record) != record.hash:
+            return VerifyResult(
+                False, checked, "record content does not match its hash", record.seq
+            )
+        expected_prev = record.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and (
+        head.last_seq != checked or head.last_hash != expected_prev
+    ):
+        return VerifyResult(
+            False, checked, "records after the last one were removed", checked + 1
+        )
+    if head is None and checked:
+        return VerifyResult(False, checked, "the chain head is missing", None)
+    return VerifyResult(True, checked)

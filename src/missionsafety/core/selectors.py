@@ -1,0 +1,28 @@
+"""Read helpers shared by every app's selectors."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.http import Http404
+
+M = TypeVar("M", bound=models.Model)
+
+PAGE_SIZE = 50
+
+
+def get_visible(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
+    """One row the user may see, or 404 — never 403, so existence does not leak."""
+    try:
+        return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def paginate(
+    queryset: models.QuerySet[M] | list[M], page: Any, per_page: int = PAGE_SIZE
+) -> Page[Any]:
+    """A page of rows; out-of-range or malformed page numbers give the nearest page."""
+    return Paginator(queryset, per_page).get_page(page)

@@ -1,0 +1,96 @@
+"""Shared write helpers: versioned updates with an audit record."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from missionsafety.audit.services import record_change, to_json
+from missionsafety.core.exceptions import ConflictError, ValidationError
+
+M = TypeVar("M", bound=models.Model)
+
+
+def check_version(obj: models.Model, version: int | None) -> None:
+    """Refuse an edit based on an older version of the object."""
+    current = obj.version  # type: ignore[attr-defined]
+    if version is not None and version != current:
+        raise ConflictError(
+            _(
+                "Someone else changed this item since you opened it (your version "
+                "%(yours)s, now %(current)s). Reload to see their change, then "
+                "apply yours again."
+            )
+            % {"yours": version, "current": current},
+            current_version=current,
+        )
+
+
+@transaction.atomic
+def update_versioned(
+    *,
+    obj: M,
+    actor: Any,
+    version: int | None,
+    changes: dict[str, Any],
+    action: str = "update",
+    exclude_from_clean: list[str] | None = None,
+) -> M:
+    """Apply field changes if ``version`` is current; record before and after.
+
+    The update is conditional on the version in the database, so two editors
+    working from the same version cannot both win.
+    """
+    check_version(obj, version)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in changes.items():
+        field = obj._meta.get_field(name)
+        attname = field.attname  # type: ignore[union-attr]
+        old = getattr(obj, attname)
+        new_raw = value.pk if isinstance(value, models.Model) else value
+        if old != new_raw:
+            before[attname] = old
+            after[attname] = new_raw
+        setattr(obj, name, value)
+    if not after:
+        return obj
+    obj.full_clean(exclude=exclude_from_clean, validate_unique=True)
+    model = type(obj)
+    expected = obj.version  # type: ignore[attr-defined]
+    updated = model._default_manager.filter(pk=obj.pk, version=expected).update(
+        **{n: getattr(obj, obj._meta.get_field(n).attname) for n in changes}
+        | {"version": F("version") + 1}
+        | ({"updated_at": _now()} if hasattr(obj, "updated_at") else {})
+    )
+    if not updated:
+        fresh = model._default_manager.get(pk=obj.pk)
+        raise ConflictError(
+            _("Someone else changed this item at the same moment. Reload and retry."),
+            current_version=fresh.version,  # type: ignore[attr-defined]
+        )
+    obj.version = expected + 1  # type: ignore[attr-defined]
+    record_change(actor=actor, obj=obj, action=action, before=before, after=after)
+    return obj
+
+
+def _now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    """A Django ValidationError as ``{field: [messages]}`` (``__all__`` for general)."""
+    if hasattr(error, "error_dict"):
+        return {
+            field: [str(m) for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
+    return {"__all__": [str(m) for m in error.messages]}
+
+
+__all__ = ["check_version", "field_errors", "to_json", "update_versioned"]

@@ -1,0 +1,46 @@
+"""Template helpers used across the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.simple_tag
+def history_url(obj: models.Model) -> str:
+    """Link to the change history of any audited object."""
+    ct = ContentType.objects.get_for_model(obj)
+    return reverse("audit:history", args=[f"{ct.app_label}.{ct.model}", obj.pk])
+
+
+@register.simple_tag(takes_context=True)
+def query(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for filters, pages)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    if "page" not in changes:
+        params.pop("page", None)
+    encoded = urlencode(sorted(params.lists()), doseq=True)
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    if mapping is None:
+        return None
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,280 @@
+"""Every write to deployments, their parties and their phase."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from missionsafety.audit.services import record_change, snapshot
+from missionsafety.core.exceptions import ValidationError
+from missionsafety.core.permissions import require, require_writer, user_scope_ids
+from missionsafety.core.services import update_versioned
+from missionsafety.deployments.models import (
+    TRANSITIONS,
+    Deployment,
+    Party,
+    Phase,
+    PhaseChange,
+)
+from missionsafety.organisations.models import Organisation, User
+
+MANAGING_ROLES = ("safety_officer", "commander")
+
+# Other apps register checks that must pass before a phase move (the readiness
+# gate) and work to do after one (scheduling evaluations), in their ready().
+PhaseGuard = Callable[..., None]
+PhaseListener = Callable[..., None]
+_phase_guards: list[PhaseGuard] = []
+_phase_listeners: list[PhaseListener] = []
+
+
+def register_phase_guard(guard: PhaseGuard) -> None:
+    if guard not in _phase_guards:
+        _phase_guards.append(guard)
+
+
+def register_phase_listener(listener: PhaseListener) -> None:
+    if listener not in _phase_listeners:
+        _phase_listeners.append(listener)
+
+
+def _default_matrix() -> Any:
+    from missionsafety.risks.models import RiskMatrix
+
+    return (
+        RiskMatrix.objects.filter(is_default=True).order_by("-revision").first()
+        or RiskMatrix.objects.order_by("-revision").first()
+    )
+
+
+@transaction.atomic
+def deployment_create(
+    *,
+    actor: User,
+    name: str,
+    code: str,
+    theatre: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    description: str = "",
+    predecessor: Deployment | None = None,
+    matrix: Any = None,
+    parties: list[tuple[Organisation, str]] | None = None,
+) -> Deployment:
+    """Open a new deployment in planning, with its first parties."""
+    require_writer(actor)
+    parties = parties or []
+    if not actor.is_superuser:
+        scope = user_scope_ids(actor)
+        if not any(org.pk in scope for org, _role in parties):
+            raise ValidationError(
+                {
+                    "parties": _(
+                        "Add your own organisation (or one above it) as a party, "
+                        "otherwise you could not see the deployment you create."
+                    )
+                }
+            )
+    deployment = Deployment(
+        name=name.strip(),
+        code=code.strip(),
+        theatre=theatre.strip(),
+        description=description,
+        start_date=start_date,
+        end_date=end_date,
+        predecessor=predecessor,
+        matrix=matrix or _default_matrix(),
+        created_by=actor,
+        phase=Phase.PLANNING,
+        phase_changed_at=timezone.now(),
+    )
+    deployment.full_clean()
+    deployment.save()
+    record_change(
+        actor=actor, obj=deployment, action="create", after=snapshot(deployment)
+    )
+    for org, role in parties:
+        _party_add(actor=actor, deployment=deployment, organisation=org, role=role)
+    return deployment
+
+
+@transaction.atomic
+def deployment_update(
+    *, actor: User, deployment: Deployment, version: int | None, **changes: Any
+) -> Deployment:
+    """Change a deployment's name, theatre, dates, description or predecessor."""
+    require(actor, deployment, *MANAGING_ROLES)
+    allowed = {
+        "name",
+        "code",
+        "theatre",
+        "description",
+        "start_date",
+        "end_date",
+        "predecessor",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            {f: _("This field cannot be changed here.") for f in sorted(unknown)}
+        )
+    if "predecessor" in changes and changes["predecessor"] == deployment:
+        raise ValidationError(
+            {"predecessor": _("A deployment cannot be its own previous rotation.")}
+        )
+    for key in ("name", "code", "theatre"):
+        if key in changes and isinstance(changes[key], str):
+            changes[key] = changes[key].strip()
+    return update_versioned(
+        obj=deployment, actor=actor, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def deployment_move_phase(
+    *,
+    actor: User,
+    deployment: Deployment,
+    to_phase: str,
+    note: str = "",
+    version: int | None = None,
+    **options: Any,
+) -> Deployment:
+    """Move the deployment to the next phase, if the phase machine allows it."""
+    require(actor, deployment, *MANAGING_ROLES)
+    deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
+    if to_phase not in Phase.values:
+        raise ValidationError(
+            {"phase": _("“%(phase)s” is not a phase.") % {"phase": to_phase}}
+        )
+    if to_phase not in TRANSITIONS[deployment.phase]:
+        allowed = ", ".join(str(Phase(p).label) for p in deployment.allowed_phases())
+        raise ValidationError(
+            {
+                "phase": _(
+                    "A deployment in %(current)s cannot move to %(target)s. "
+                    "Allowed next: %(allowed)s."
+                )
+                % {
+                    "current": Phase(deployment.phase).label,
+                    "target": Phase(to_phase).label,
+                    "allowed": allowed or _("none (closed)"),
+                }
+            }
+        )
+    for guard in _phase_guards:
+        guard(deployment=deployment, to_phase=to_phase, actor=actor, **options)
+    from_phase = deployment.phase
+    update_versioned(
+        obj=deployment,
+        actor=actor,
+        version=version,
+        changes={"phase": to_phase, "phase_changed_at": timezone.now()},
+        action="move_phase",
+    )
+    PhaseChange.objects.create(
+        deployment=deployment,
+        from_phase=from_phase,
+        to_phase=to_phase,
+        changed_by=actor,
+        note=note,
+    )
+    for listener in _phase_listeners:
+        listener(deployment=deployment, from_phase=from_phase, actor=actor)
+    return deployment
+
+
+def _party_add(
+    *,
+    actor: User,
+    deployment: Deployment,
+    organisation: Organisation,
+    role: str,
+    point_of_contact: User | None = None,
+    contact_note: str = "",
+) -> Party:
+    if organisation.is_archived:
+        raise ValidationError(
+            {
+                "organisation": _("%(org)s is archived and cannot become a party.")
+                % {"org": organisation.short_name}
+            }
+        )
+    if Party.objects.filter(deployment=deployment, organisation=organisation).exists():
+        raise ValidationError(
+            {
+                "organisation": _("%(org)s is already a party to this deployment.")
+                % {"org": organisation.short_name}
+            }
+        )
+    party = Party(
+        deployment=deployment,
+        organisation=organisation,
+        role=role,
+        point_of_contact=point_of_contact,
+        contact_note=contact_note,
+    )
+    party.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            party.save()
+    except IntegrityError as exc:  # a concurrent add of the same organisation
+        raise ValidationError(
+            {"organisation": _("This organisation is already a party.")}
+        ) from exc
+    deployment.__dict__.pop("party_list", None)
+    record_change(actor=actor, obj=party, action="create", after=snapshot(party))
+    return party
+
+
+@transaction.atomic
+def party_add(
+    *,
+    actor: User,
+    deployment: Deployment,
+    organisation: Organisation,
+    role: str,
+    point_of_contact: User | None = None,
+    contact_note: str = "",
+) -> Party:
+    """Make an organisation a party to the deployment."""
+    require(actor, deployment, *MANAGING_ROLES)
+    return _party_add(
+        actor=actor,
+        deployment=deployment,
+        organisation=organisation,
+        role=role,
+        point_of_contact=point_of_contact,
+        contact_note=contact_note,
+    )
+
+
+@transaction.atomic
+def party_update(
+    *,
+    actor: User,
+    party: Party,
+    role: str | None = None,
+    point_of_contact: User | None = None,
+    contact_note: str | None = None,
+) -> Party:
+    """Change a party's role or point of contact."""
+    require(actor, party.deployment, *MANAGING_ROLES)
+    before = snapshot(party)
+    if role is not None:
+        party.role = role
+    if point_of_contact is not None:
+        party.point_of_contact = point_of_contact
+    if contact_note is not None:
+        party.contact_note = contact_note
+    party.full_clean(validate_unique=False)
+    party.save()
+    record_change(
+        actor=actor, obj=party, action="update", before=before, after=snapshot(party)
+    )
+    return party

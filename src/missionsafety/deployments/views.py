@@ -1,0 +1,202 @@
+"""Pages for deployments: my deployments, one deployment, its parties and phase."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from missionsafety.core.permissions import can, is_read_only
+from missionsafety.core.selectors import paginate
+from missionsafety.core.views import render_page, run_service
+from missionsafety.deployments import services
+from missionsafety.deployments.forms import (
+    DeploymentForm,
+    NewDeploymentForm,
+    PartyForm,
+    PhaseForm,
+)
+from missionsafety.deployments.models import Phase
+from missionsafety.deployments.panels import panels_for
+from missionsafety.deployments.selectors import (
+    deployment_get,
+    deployment_list,
+    phase_history,
+)
+from missionsafety.deployments.services import MANAGING_ROLES
+
+
+@login_required
+def my_deployments(request: HttpRequest) -> HttpResponse:
+    phase = request.GET.get("phase") or None
+    if phase not in Phase.values:
+        phase = None
+    q = request.GET.get("q", "")[:100]
+    page = paginate(
+        deployment_list(user=request.user, phase=phase, q=q), request.GET.get("page")
+    )
+    return render_page(
+        request,
+        "deployments/list.html",
+        {
+            "page": page,
+            "phase": phase,
+            "q": q,
+            "phases": Phase.choices,
+            "can_create": not is_read_only(request.user),
+        },
+        partial="results",
+    )
+
+
+@login_required
+def deployment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=pk)
+    manage = can(request.user, deployment, *MANAGING_ROLES)
+    return render(
+        request,
+        "deployments/detail.html",
+        {
+            "deployment": deployment,
+            "parties": deployment.party_list,
+            "can_manage": manage,
+            "phase_form": PhaseForm(deployment=deployment)
+            if manage and deployment.allowed_phases()
+            else None,
+            "party_form": PartyForm() if manage else None,
+            "phase_history": phase_history(deployment=deployment),
+            "phases": Phase.choices,
+            "panels": panels_for(request, deployment),
+        },
+    )
+
+
+@login_required
+def deployment_create(request: HttpRequest) -> HttpResponse:
+    form = NewDeploymentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        deployment = run_service(
+            form,
+            lambda: services.deployment_create(
+                actor=request.user,
+                name=data["name"],
+                code=data["code"],
+                theatre=data["theatre"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                description=data["description"],
+                predecessor=data["predecessor"],
+                parties=[(data["own_organisation"], data["own_role"])],
+            ),
+        )
+        if deployment is not None:
+            messages.success(
+                request, _("Deployment created. Now add the other parties.")
+            )
+            return redirect("deployments:detail", pk=deployment.pk)
+    return render(
+        request,
+        "deployments/form.html",
+        {"form": form, "title": _("New deployment")},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def deployment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=pk)
+    form = DeploymentForm(request.POST or None, instance=deployment, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {f: data[f] for f in DeploymentForm.Meta.fields}
+        fresh = deployment_get(user=request.user, pk=pk)
+        result = run_service(
+            form,
+            lambda: services.deployment_update(
+                actor=request.user,
+                deployment=fresh,
+                version=data.get("version"),
+                **changes,
+            ),
+        )
+        if result is not None:
+            messages.success(request, _("Deployment saved."))
+            return redirect("deployments:detail", pk=pk)
+    return render(
+        request,
+        "deployments/form.html",
+        {"form": form, "deployment": deployment, "title": _("Edit deployment")},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def deployment_phase(request: HttpRequest, pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=pk)
+    form = PhaseForm(request.POST, deployment=deployment)
+    if form.is_valid():
+        data = form.cleaned_data
+        options = (
+            {"waiver_rationale": data["waiver_rationale"]}
+            if data.get("waiver_rationale")
+            else {}
+        )
+        result = run_service(
+            form,
+            lambda: services.deployment_move_phase(
+                actor=request.user,
+                deployment=deployment,
+                to_phase=data["to_phase"],
+                note=data["note"],
+                version=data.get("version"),
+                **options,
+            ),
+        )
+        if result is not None:
+            messages.success(
+                request,
+                _("Phase moved to %(phase)s.") % {"phase": result.get_phase_display()},
+            )
+            return redirect("deployments:detail", pk=pk)
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    for field, errors in form.errors.items():
+        if field != "__all__":
+            for error in errors:
+                messages.error(request, error)
+    return redirect("deployments:detail", pk=pk)
+
+
+@login_required
+def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=pk)
+    form = PartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        party = run_service(
+            form,
+            lambda: services.party_add(
+                actor=request.user,
+                deployment=deployment,
+                organisation=data["organisation"],
+                role=data["role"],
+                point_of_contact=data["point_of_contact"],
+                contact_note=data["contact_note"],
+            ),
+        )
+        if party is not None:
+            messages.success(
+                request, _("%(org)s added as a party.") % {"org": party.organisation}
+            )
+            return redirect("deployments:detail", pk=pk)
+    return render(
+        request,
+        "deployments/party_form.html",
+        {"form": form, "deployment": deployment},
+        status=422 if form.errors else 200,
+    )

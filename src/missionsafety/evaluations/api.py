@@ -1,0 +1,5 @@
+"""REST endpoints of the evaluations app."""
+
+from ninja import Router
+
+router = Router(tags=["evaluations"])

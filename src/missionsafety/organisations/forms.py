@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("name"),
+        max_length=100,
+        help_text=_(
+            "What the token is for, e.g. “calendar sync” or “reporting script”."
+        ),
+    )

@@ -1,0 +1,222 @@
+"""Every write to organisations, people, memberships and tokens."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from missionsafety.audit.services import record_change, snapshot
+from missionsafety.core.exceptions import ValidationError
+from missionsafety.core.permissions import forget_memberships
+from missionsafety.core.services import update_versioned
+from missionsafety.organisations.models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    User,
+    hash_token,
+)
+
+
+def _require_admin(actor: Any) -> None:
+    from missionsafety.core.exceptions import NotAllowed
+    from missionsafety.core.permissions import current_memberships
+
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    if not any(m.role == "administrator" for m in current_memberships(actor)):
+        raise NotAllowed(_("Only administrators manage organisations and people."))
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: Any,
+    name: str,
+    short_name: str,
+    kind: str,
+    echelon: int,
+    parent: Organisation | None = None,
+) -> Organisation:
+    """Create an organisation under a parent in the tree."""
+    _require_admin(actor)
+    if parent is not None and parent.is_archived:
+        raise ValidationError({"parent": _("The parent organisation is archived.")})
+    org = Organisation(
+        name=name.strip(),
+        short_name=short_name.strip(),
+        kind=kind,
+        echelon=echelon,
+        parent=parent,
+    )
+    org.full_clean(exclude=["path"])
+    org.save()
+    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    Organisation.objects.filter(pk=org.pk).update(path=org.path)
+    record_change(actor=actor, obj=org, action="create", after=snapshot(org))
+    return org
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: Any, organisation: Organisation, version: int | None, **changes: Any
+) -> Organisation:
+    """Rename or reclassify an organisation (moving it in the tree is not offered)."""
+    _require_admin(actor)
+    allowed = {"name", "short_name", "kind", "echelon"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed.") for f in unknown})
+    return update_versioned(
+        obj=organisation, actor=actor, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def organisation_archive(
+    *, actor: Any, organisation: Organisation, version: int | None
+) -> Organisation:
+    """Archive an organisation: it stays in history but takes no new part."""
+    _require_admin(actor)
+    return update_versioned(
+        obj=organisation,
+        actor=actor,
+        version=version,
+        changes={"status": Organisation.Status.ARCHIVED},
+        action="archive",
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    rank: str = "",
+) -> User:
+    """Create a person who can log in."""
+    _require_admin(actor)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        rank=rank,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    record_change(
+        actor=actor,
+        obj=user,
+        action="create",
+        after=snapshot(
+            user, ["username", "first_name", "last_name", "email", "rank", "is_active"]
+        ),
+    )
+    return user
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: Any,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    title: str = "",
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+) -> Membership:
+    """Give a person a role in an organisation, optionally for a window."""
+    _require_admin(actor)
+    if organisation.is_archived:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "The organisation is archived; it takes no new members."
+                )
+            }
+        )
+    membership = Membership(
+        user=user,
+        organisation=organisation,
+        role=role,
+        title=title,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    membership.full_clean()
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValidationError(
+            {"valid_until": _("The end of the window lies before its start.")}
+        )
+    membership.save()
+    forget_memberships(user)
+    record_change(
+        actor=actor, obj=membership, action="create", after=snapshot(membership)
+    )
+    return membership
+
+
+@transaction.atomic
+def token_create(*, actor: Any, user: User, name: str = "api") -> str:
+    """Issue a personal API token; the raw value is shown once, only its hash kept."""
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user, name=name[:100] or "api", key_hash=hash_token(raw), hint=raw[:8]
+    )
+    record_change(
+        actor=actor or user,
+        obj=token,
+        action="create",
+        after={"user": user.pk, "name": token.name, "hint": token.hint},
+    )
+    return raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token so that it no longer authenticates."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_change(actor=actor, obj=token, action="revoke", after={"revoked": True})
+    return token
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user behind a raw token, or None for an unknown or revoked one."""
+    if not raw or not raw.startswith(ApiToken.PREFIX) or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(key_hash=hash_token(raw))
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(
+        minutes=5
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def password_changed(*, user: User) -> None:
+    """Record that a user changed their own password (never the password itself)."""
+    record_change(actor=user, obj=user, action="change_password")

@@ -1,0 +1,97 @@
+"""Pages for the organisation tree and one's own account."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from missionsafety.deployments.selectors import deployment_list
+from missionsafety.organisations import services
+from missionsafety.organisations.forms import TokenForm
+from missionsafety.organisations.models import ApiToken
+from missionsafety.organisations.selectors import (
+    organisation_get,
+    organisation_members,
+    organisation_tree,
+)
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    show_archived = request.GET.get("archived") == "1"
+    return render(
+        request,
+        "organisations/tree.html",
+        {
+            "organisations": organisation_tree(
+                user=request.user, include_archived=show_archived
+            ),
+            "show_archived": show_archived,
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = organisation_get(user=request.user, pk=pk)
+    deployments = deployment_list(user=request.user).filter(
+        parties__organisation=organisation
+    )
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "members": organisation_members(organisation=organisation),
+            "children": organisation.children.order_by("short_name"),
+            "deployments": deployments[:50],
+        },
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        services.password_changed(user=self.request.user)  # type: ignore[arg-type]
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        new_token = services.token_create(
+            actor=request.user, user=request.user, name=form.cleaned_data["name"]
+        )
+        form = TokenForm()
+    return render(
+        request,
+        "organisations/tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": ApiToken.objects.filter(user=request.user).order_by(
+                "-created_at"
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("organisations:tokens")

@@ -1,0 +1,5 @@
+"""REST endpoints of the reports app."""
+
+from ninja import Router
+
+router = Router(tags=["reports"])
