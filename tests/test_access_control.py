@@ -92,7 +92,9 @@ def test_outsider_gets_404_everywhere(world: Any, client_for: Any) -> None:
         for method in target.get("methods", ["get", "post"]):
             response = call(outsider, method, url, name, target.get("data"))
             if response.status_code != 404:
-                failures.append(f"{method.upper()} {url} ({name}): {response.status_code}")
+                failures.append(
+                    f"{method.upper()} {url} ({name}): {response.status_code}"
+                )
     assert not failures, "\n".join(failures)
 
 
@@ -111,7 +113,9 @@ def test_insider_reaches_every_page(world: Any, client_for: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_auditor_reads_everything_and_writes_nothing(world: Any, client_for: Any) -> None:
+def test_auditor_reads_everything_and_writes_nothing(
+    world: Any, client_for: Any
+) -> None:
     inspector = client_for(world.inspector)
     failures = []
     for name, target in sorted(all_targets(world).items()):

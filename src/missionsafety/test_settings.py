@@ -6,12 +6,14 @@ import os
 import tempfile
 
 os.environ["MISSIONSAFETY_TESTING"] = "1"
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault(
+    "SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef"
+)
 os.environ.setdefault(
     "MISSIONSAFETY_DATA_DIR", tempfile.mkdtemp(prefix="missionsafety-test-")
 )
 
-from missionsafety.settings import *  # noqa: E402,F403
+from missionsafety.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -50,7 +50,9 @@ def build_world() -> SimpleNamespace:
     today = timezone.localdate()
     w.today = today
 
-    def org(short: str, kind: str, echelon: int, parent: Organisation | None) -> Organisation:
+    def org(
+        short: str, kind: str, echelon: int, parent: Organisation | None
+    ) -> Organisation:
         return org_services.organisation_create(
             actor=None,
             name=f"{short} (test)",
@@ -101,7 +103,11 @@ def build_world() -> SimpleNamespace:
             (w.bn, R.DEPLOYED_UNIT),
         ],
     )
-    w.parties = {p.organisation.short_name: p for p in w.dep.parties.select_related("organisation")}
+    w.dep = walk(w.dep, w.jfc_safety, Phase.DEPLOYED)
+    w.parties = {
+        p.organisation.short_name: p
+        for p in w.dep.parties.select_related("organisation")
+    }
     w.party_jfc = w.parties["NLD JFC"]
     w.party_clas = w.parties["Staf CLAS"]
     w.party_bde13 = w.parties["13 LBR"]

@@ -16,7 +16,10 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
         "deployments:party_add": {"kwargs": dep},
         "api:list_deployments": {"kwargs": {}, "public": True},
         "api:create_deployment": {"kwargs": {}, "public": True},
-        "api:get_deployment": {"kwargs": {"deployment_id": w.dep.pk}, "methods": ["get"]},
+        "api:get_deployment": {
+            "kwargs": {"deployment_id": w.dep.pk},
+            "methods": ["get"],
+        },
         "api:patch_deployment": {
             "kwargs": {"deployment_id": w.dep.pk},
             "methods": ["patch"],

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from missionsafety.core.panels import panels_for
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import render_page, run_service
@@ -20,7 +21,6 @@ from missionsafety.deployments.forms import (
     PhaseForm,
 )
 from missionsafety.deployments.models import Phase
-from missionsafety.deployments.panels import panels_for
 from missionsafety.deployments.selectors import (
     deployment_get,
     deployment_list,
@@ -69,7 +69,7 @@ def deployment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "party_form": PartyForm() if manage else None,
             "phase_history": phase_history(deployment=deployment),
             "phases": Phase.choices,
-            "panels": panels_for(request, deployment),
+            "panels": panels_for("deployment", request, deployment),
         },
     )
 

@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from missionsafety.core.panels import panels_for
 from missionsafety.deployments.selectors import deployment_list
 from missionsafety.organisations import services
 from missionsafety.organisations.forms import TokenForm
@@ -51,6 +52,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": organisation_members(organisation=organisation),
             "children": organisation.children.order_by("short_name"),
             "deployments": deployments[:50],
+            "panels": panels_for("organisation", request, organisation),
         },
     )
 
