@@ -54,7 +54,10 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
             "data": {"party_id": w.party_bde13.pk, "version": agreement.number},
         },
         "api:list_deployment_evaluations": {"kwargs": api_dep, "methods": ["get"]},
-        "api:get_evaluation": {"kwargs": {"evaluation_id": gate.pk}, "methods": ["get"]},
+        "api:get_evaluation": {
+            "kwargs": {"evaluation_id": gate.pk},
+            "methods": ["get"],
+        },
         "api:patch_evaluation": {
             "kwargs": {"evaluation_id": gate.pk},
             "methods": ["patch"],

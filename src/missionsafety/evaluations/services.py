@@ -1113,11 +1113,14 @@ def gate_pass_for_walk(deployment: Deployment, actor: Any) -> dict[str, Any]:
     if status["passes"]:
         return {}
     if not status["held"]:
+        scheduled = status["gate"]
+        today = timezone.localdate()
         gate_record(
             actor=actor,
             deployment=deployment,
             decision=Evaluation.GateDecision.GO,
             rationale="Go: board held before departure.",
+            held_on=min(today, scheduled.due_date) if scheduled else today,
         )
         status = gate_status(deployment)
     if not status["passes"]:
