@@ -214,9 +214,17 @@ def agreement_update(
             % {"yours": version, "current": agreement.number},
             current_version=agreement.number,
         )
-    if agreement.status == S.SUPERSEDED:
-        raise ValidationError(
-            {"__all__": _("This version is superseded; edit the current one.")}
+    newest = (
+        Agreement.objects.filter(deployment=deployment).order_by("-number").first()
+    )
+    if agreement.status == S.SUPERSEDED or newest.number != agreement.number:
+        raise ConflictError(
+            _(
+                "Version %(yours)s is not the current version (now %(current)s); "
+                "edit the current one."
+            )
+            % {"yours": agreement.number, "current": newest.number},
+            current_version=newest.number,
         )
     parties = list(deployment.parties.select_related("organisation"))
     steps = _steps()
