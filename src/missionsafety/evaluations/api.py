@@ -10,6 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from missionsafety.core.api import ConflictOut, ErrorOut, api_user
 from missionsafety.core.exceptions import ValidationError
+from missionsafety.core.services import check_version
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.evaluations import selectors, services
 from missionsafety.evaluations.ics import party_calendar
@@ -299,6 +300,7 @@ def patch_evaluation(  # type: ignore[no-untyped-def]
     gate go/no-go), report, close or skip a moment, or move its due date."""
     user = api_user(request)
     evaluation = evaluation_get(user=user, pk=evaluation_id)
+    check_version(evaluation, payload.version)
     status = payload.status
     if status is None or status == evaluation.status:
         if payload.due_date is not None:

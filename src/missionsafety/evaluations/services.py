@@ -214,9 +214,7 @@ def agreement_update(
             % {"yours": version, "current": agreement.number},
             current_version=agreement.number,
         )
-    newest = (
-        Agreement.objects.filter(deployment=deployment).order_by("-number").first()
-    )
+    newest = Agreement.objects.filter(deployment=deployment).order_by("-number").first()
     if agreement.status == S.SUPERSEDED or newest.number != agreement.number:
         raise ConflictError(
             _(

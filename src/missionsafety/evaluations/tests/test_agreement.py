@@ -36,9 +36,10 @@ def test_default_matrix_has_one_accountable_and_a_responsible_per_step(
         assert "R" in letters, step.code
     decide_a = agreement.assignments.get(step__code="decide", raci="A")
     assert decide_a.party == world.party_jfc  # operational command decides
-    assert agreement.assignments.get(
-        step__code="identify", party=world.party_bn
-    ).raci == "R"
+    assert (
+        agreement.assignments.get(step__code="identify", party=world.party_bn).raci
+        == "R"
+    )
     assert agreement.status == S.DRAFT
 
 
@@ -73,9 +74,12 @@ def test_two_accountables_or_none_are_refused_and_nothing_changes(world: Any) ->
             cells={(decide, world.party_jfc.pk): ("C", "")},
         )
     assert "(now 0)" in str(exc.value)
-    assert AgreementAssignment.objects.get(
-        agreement=agreement, step_id=decide, party=world.party_jfc
-    ).raci == "A"
+    assert (
+        AgreementAssignment.objects.get(
+            agreement=agreement, step_id=decide, party=world.party_jfc
+        ).raci
+        == "A"
+    )
     assert Agreement.objects.filter(deployment=world.dep).count() == 1
 
 
