@@ -14,7 +14,19 @@ from missionsafety.evaluations.tests.helpers import (
 J = "application/json"
 
 
+def _english(api_for: Any) -> Any:
+    """API clients that ask for English answers (the default is Dutch)."""
+
+    def make(user: Any) -> Any:
+        client = api_for(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make
+
+
 def test_agreement_put_sign_and_read(world: Any, api_for: Any) -> None:
+    api_for = _english(api_for)
     dep = world.dep
     set_contacts(world, dep)
     safety = api_for(world.jfc_safety)
@@ -66,6 +78,7 @@ def test_agreement_put_sign_and_read(world: Any, api_for: Any) -> None:
 def test_evaluations_list_patch_and_gate(
     world: Any, api_for: Any, django_assert_num_queries: Any
 ) -> None:
+    api_for = _english(api_for)
     api = api_for(world.bn_commander)
     url = f"/api/v1/deployments/{world.dep.pk}/evaluations"
     with django_assert_num_queries(8):
