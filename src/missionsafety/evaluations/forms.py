@@ -208,11 +208,12 @@ class ActionForm(forms.Form):
         self.fields["owner_party"].queryset = parties  # type: ignore[attr-defined]
         from missionsafety.organisations.models import Membership
 
-        paths = [p.organisation.path for p in parties]
-        user_ids = set()
-        for m in Membership.objects.current().select_related("organisation"):
-            if any(m.organisation.path.startswith(path) for path in paths):
-                user_ids.add(m.user_id)
+        from django.db.models import Q
+
+        within = Q(pk__in=[])
+        for p in parties:
+            within |= Q(organisation__path__startswith=p.organisation.path)
+        user_ids = Membership.objects.current().filter(within).values("user_id")
         self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             pk__in=user_ids, is_active=True
         )

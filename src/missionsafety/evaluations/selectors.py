@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from missionsafety.core.selectors import get_visible
@@ -135,46 +135,31 @@ def finding_get(*, user: Any, pk: Any) -> Finding:
     )
 
 
-def compliance(qs: QuerySet[Evaluation]) -> dict[str, int]:
-    """Counts of held on time, held late, overdue, skipped and upcoming, in two queries."""
+def _timeliness_counts() -> dict[str, Count]:
+    """Count expressions for held on time, held late, overdue, skipped, upcoming."""
     today = timezone.localdate()
-    from django.db.models import F
+    done = Q(status__in=Evaluation.DONE)
+    return {
+        "on_time": Count("id", filter=done & Q(held_on__lte=F("due_date"))),
+        "late": Count("id", filter=done & Q(held_on__gt=F("due_date"))),
+        "overdue": Count("id", filter=Q(status=E.SCHEDULED, due_date__lt=today)),
+        "skipped": Count("id", filter=Q(status=E.SKIPPED)),
+        "upcoming": Count("id", filter=Q(status=E.SCHEDULED, due_date__gte=today)),
+    }
 
-    row = qs.aggregate(
-        on_time=Count(
-            "id", filter=Q(status__in=Evaluation.DONE, held_on__lte=F("due_date"))
-        ),
-        late=Count(
-            "id", filter=Q(status__in=Evaluation.DONE, held_on__gt=F("due_date"))
-        ),
-        overdue=Count("id", filter=Q(status=E.SCHEDULED, due_date__lt=today)),
-        skipped=Count("id", filter=Q(status=E.SKIPPED)),
-        upcoming=Count("id", filter=Q(status=E.SCHEDULED, due_date__gte=today)),
-    )
+
+def compliance(qs: QuerySet[Evaluation]) -> dict[str, int]:
+    """Compliance counts of a set of moments, in one query."""
+    row = qs.aggregate(**_timeliness_counts())
     return {k: int(v or 0) for k, v in row.items()}
 
 
 def compliance_by_deployment(*, user: Any) -> list[dict[str, Any]]:
     """One row of compliance counts per visible deployment that has moments."""
-    today = timezone.localdate()
-    from django.db.models import F
-
     rows = (
         Evaluation.objects.visible_to(user)
-        .values(
-            "deployment_id", "deployment__code", "deployment__name", "deployment__phase"
-        )
-        .annotate(
-            on_time=Count(
-                "id", filter=Q(status__in=Evaluation.DONE, held_on__lte=F("due_date"))
-            ),
-            late=Count(
-                "id", filter=Q(status__in=Evaluation.DONE, held_on__gt=F("due_date"))
-            ),
-            overdue=Count("id", filter=Q(status=E.SCHEDULED, due_date__lt=today)),
-            skipped=Count("id", filter=Q(status=E.SKIPPED)),
-            upcoming=Count("id", filter=Q(status=E.SCHEDULED, due_date__gte=today)),
-        )
+        .values("deployment_id", "deployment__code", "deployment__name")
+        .annotate(**_timeliness_counts())
         .order_by("-overdue", "deployment__code")
     )
     return list(rows)
@@ -209,7 +194,7 @@ def calendar_parties(*, user: Any) -> QuerySet[Party]:
     )
 
 
-def party_moments(party: Party) -> QuerySet[Evaluation]:
+def party_moments(party: Party) -> list[Evaluation]:
     """The moments a party takes part in (every moment when the method names nobody)."""
     qs = (
         Evaluation.objects.filter(deployment_id=party.deployment_id)
@@ -222,4 +207,4 @@ def party_moments(party: Party) -> QuerySet[Evaluation]:
         for e in qs
         if not e.template.participant_roles
         or party.role in e.template.participant_roles
-    ]  # type: ignore[return-value]
+    ]
