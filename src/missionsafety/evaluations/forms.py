@@ -206,9 +206,9 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         parties = deployment.parties.select_related("organisation")
         self.fields["owner_party"].queryset = parties  # type: ignore[attr-defined]
-        from missionsafety.organisations.models import Membership
-
         from django.db.models import Q
+
+        from missionsafety.organisations.models import Membership
 
         within = Q(pk__in=[])
         for p in parties:
