@@ -39,6 +39,12 @@ def walk(deployment: Any, actor: Any, to: str, **options: Any) -> Any:
     order = [p for p, _label in Phase.choices]
     while deployment.phase != to:
         target = order[order.index(deployment.phase) + 1]
+        if target == Phase.DEPLOYED:
+            # The readiness safety gate: hold a "go" board (and have the
+            # accountable commander waive what is still open).
+            from missionsafety.evaluations.services import gate_pass_for_walk
+
+            gate_pass_for_walk(deployment, actor)
         deployment = dep_services.deployment_move_phase(
             actor=actor, deployment=deployment, to_phase=target, **options
         )

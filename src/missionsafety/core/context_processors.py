@@ -18,6 +18,7 @@ NAV = [
     ("risks:awaiting", _("Awaiting my decision"), "all"),
     ("occurrences:mine", _("Occurrences"), "all"),
     ("lessons:search", _("Lessons"), "all"),
+    ("evaluations:compliance", _("Evaluations"), "all"),
     ("risks:library", _("Hazard library"), "all"),
     ("organisations:tree", _("Organisations"), "all"),
     ("audit:chain", _("Audit"), "auditor"),

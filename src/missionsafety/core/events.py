@@ -20,6 +20,7 @@ Events in use (keyword arguments in brackets):
 - ``thread.opened`` (thread, actor); ``thread.answered`` (thread, message, actor)
 - ``observation.submitted`` (observation, actor); ``lesson.transitioned`` (lesson, actor)
 - ``evaluation.scheduled`` / ``evaluation.held`` (evaluation, actor)
+- ``deployment.dates_changed`` (deployment, actor): start or end date changed
 """
 
 from __future__ import annotations

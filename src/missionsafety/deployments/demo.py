@@ -15,6 +15,11 @@ def _walk(ctx: DemoContext, deployment: Deployment, actor: str, to: str) -> None
     user = ctx.user(actor)
     while deployment.phase != to:
         target = order[order.index(deployment.phase) + 1]
+        if target == Phase.DEPLOYED:
+            # The readiness safety gate must be held (and open items waived).
+            from missionsafety.evaluations.services import gate_pass_for_walk
+
+            gate_pass_for_walk(deployment, user)
         deployment = services.deployment_move_phase(
             actor=user,
             deployment=deployment,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.core.events import publish
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.permissions import require, require_writer, user_scope_ids
 from missionsafety.core.services import update_versioned
@@ -130,9 +131,13 @@ def deployment_update(
     for key in ("name", "code", "theatre"):
         if key in changes and isinstance(changes[key], str):
             changes[key] = changes[key].strip()
-    return update_versioned(
+    dates = (deployment.start_date, deployment.end_date)
+    deployment = update_versioned(
         obj=deployment, actor=actor, version=version, changes=changes
     )
+    if (deployment.start_date, deployment.end_date) != dates:
+        publish("deployment.dates_changed", deployment=deployment, actor=actor)
+    return deployment
 
 
 @transaction.atomic

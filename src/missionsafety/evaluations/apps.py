@@ -8,3 +8,29 @@ class EvaluationsConfig(AppConfig):
     name = "missionsafety.evaluations"
     label = "evaluations"
     verbose_name = _("Evaluations")
+
+    def ready(self) -> None:
+        from missionsafety.core.events import subscribe
+        from missionsafety.core.panels import register_panel
+        from missionsafety.deployments.services import (
+            register_phase_guard,
+            register_phase_listener,
+        )
+        from missionsafety.evaluations import panels, services
+
+        register_phase_guard(services.gate_guard)
+        register_phase_listener(services.on_phase_changed)
+        subscribe("occurrence.serious", services.on_serious_occurrence)
+        subscribe("deployment.dates_changed", services.on_deployment_updated)
+        register_panel(
+            slot="deployment",
+            order=40,
+            template="evaluations/_deployment_panel.html",
+            context=panels.deployment_panel,
+        )
+        register_panel(
+            slot="dashboard",
+            order=40,
+            template="evaluations/_dashboard_panel.html",
+            context=panels.dashboard_panel,
+        )

@@ -1,0 +1,120 @@
+"""Evaluation moments are scheduled from the deployment's dates and phases."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from missionsafety.deployments import services as dep_services
+from missionsafety.evaluations import services
+from missionsafety.evaluations.models import Evaluation, EvaluationTemplate
+
+D = datetime.timedelta
+
+
+def test_moving_phase_schedules_every_standard_moment(world: Any) -> None:
+    dep = world.dep  # walked to deployed: start 60 days ago, end in 120 days
+    codes = set(
+        Evaluation.objects.filter(deployment=dep).values_list(
+            "template__code", flat=True
+        )
+    )
+    assert codes == {
+        "kickoff",
+        "pre_departure_gate",
+        "toa_handover",
+        "periodic_review",
+        "mid_tour",
+        "end_of_tour",
+        "cold_evaluation",
+        "validation_check",
+    }
+    reviews = Evaluation.objects.filter(
+        deployment=dep, template__code="periodic_review"
+    ).order_by("slot")
+    assert [r.due_date for r in reviews] == [
+        dep.start_date + D(days=30 * k) for k in range(1, 7)
+    ]
+    mid = Evaluation.objects.get(deployment=dep, template__code="mid_tour")
+    assert mid.due_date == dep.start_date + (dep.end_date - dep.start_date) / 2
+    first = reviews[0]
+    assert first.is_overdue and first.timeliness == "overdue"
+
+
+def test_changing_dates_moves_scheduled_moments_and_drops_extra_ones(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    dep = world.dep
+    held = Evaluation.objects.get(deployment=dep, template__is_gate=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        dep_services.deployment_update(
+            actor=world.jfc_safety,
+            deployment=dep,
+            version=dep.version,
+            end_date=dep.start_date + D(days=100),
+        )
+    reviews = Evaluation.objects.filter(
+        deployment=dep, template__code="periodic_review"
+    )
+    assert reviews.count() == 3
+    end = Evaluation.objects.get(deployment=dep, template__code="end_of_tour")
+    assert end.due_date == dep.start_date + D(days=93)
+    gate = Evaluation.objects.get(pk=held.pk)
+    assert gate.held_on == held.held_on and gate.due_date == held.due_date
+
+
+def test_rescheduling_is_idempotent(world: Any) -> None:
+    result = services.evaluations_schedule(actor=world.jfc_safety, deployment=world.dep)
+    assert result == {"created": 0, "moved": 0, "dropped": 0}
+
+
+def test_a_serious_occurrence_calls_for_a_hot_wash(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from missionsafety.core.events import publish
+
+    occurrence = SimpleNamespace(
+        pk=77, deployment_id=world.dep.pk, title="Voertuig gekanteld"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publish("occurrence.serious", occurrence=occurrence, actor=world.coy_leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish("occurrence.serious", occurrence=occurrence, actor=world.coy_leader)
+    washes = Evaluation.objects.filter(deployment=world.dep, template__code="hot_wash")
+    assert washes.count() == 1
+    wash = washes.get()
+    assert wash.trigger_ref == "occurrences.occurrence:77"
+    assert wash.due_date == world.today + D(days=3)
+    assert "Voertuig gekanteld" in wash.title
+
+
+def test_a_phase_start_anchor_schedules_from_the_phase_change(world: Any) -> None:
+    EvaluationTemplate.objects.create(
+        code="prep_check",
+        name_nl="Controle gereedstelling",
+        name_en="Preparation check",
+        phase="preparation",
+        trigger="date",
+        anchor="phase_start",
+        offset_days=10,
+        form={"questions": [], "participants": []},
+    )
+    dep = world.other
+    services.evaluations_schedule(actor=world.bde43_safety, deployment=dep)
+    assert not Evaluation.objects.filter(deployment=dep, template__code="prep_check")
+    dep_services.deployment_move_phase(
+        actor=world.bde43_safety, deployment=dep, to_phase="preparation"
+    )
+    check = Evaluation.objects.get(deployment=dep, template__code="prep_check")
+    assert check.due_date == world.today + D(days=10)
+
+
+def test_closing_a_deployment_records_unheld_moments_as_skipped(world: Any) -> None:
+    from missionsafety.testing import walk
+
+    dep = walk(world.dep, world.jfc_safety, "closed")
+    open_moments = Evaluation.objects.filter(deployment=dep, status="scheduled")
+    assert not open_moments.exists()
+    skipped = Evaluation.objects.filter(deployment=dep, status="skipped").first()
+    assert "closed" in skipped.skipped_reason
