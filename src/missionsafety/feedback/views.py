@@ -13,7 +13,11 @@ from django.views.decorators.http import require_POST
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.permissions import acting_parties, can, is_read_only
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import render_page, run_service
+from missionsafety.core.views import (
+    render_page,
+    run_service,
+    run_service_with_messages,
+)
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.feedback import services
 from missionsafety.feedback.forms import PreferencesForm, ReplyForm, ThreadForm
@@ -174,13 +178,10 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
     thread = thread_get(user=request.user, pk=pk)
-    form = ReplyForm()
-    if run_service(
-        form, lambda: services.thread_close(actor=request.user, thread=thread)
+    if run_service_with_messages(
+        request, lambda: services.thread_close(actor=request.user, thread=thread)
     ):
         messages.success(request, _("Thread closed."))
-    for error in form.non_field_errors():
-        messages.error(request, error)
     return redirect("feedback:thread", pk=pk)
 
 

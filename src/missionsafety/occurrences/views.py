@@ -15,7 +15,11 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import render_page, run_service
+from missionsafety.core.views import (
+    render_page,
+    run_service,
+    run_service_with_messages,
+)
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.occurrences import services
 from missionsafety.occurrences.forms import (
@@ -365,18 +369,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = action_get(user=request.user, pk=pk)
-    form = PersonForm()  # any form carries service errors
-    result = run_service(
-        form,
+    result = run_service_with_messages(
+        request,
         lambda: services.action_complete(
             actor=request.user, action=action, note=request.POST.get("note", "")[:2000]
         ),
     )
     if result is not None:
         messages.success(request, _("Action done."))
-    else:
-        for error in form.non_field_errors():
-            messages.error(request, error)
     return redirect("occurrences:detail", pk=action.occurrence_id)
 
 
@@ -414,10 +414,9 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get(user=request.user, pk=pk)
-    form = PersonForm()
-    run_service(form, lambda: services.person_remove(actor=request.user, person=person))
-    for error in form.non_field_errors():
-        messages.error(request, error)
+    run_service_with_messages(
+        request, lambda: services.person_remove(actor=request.user, person=person)
+    )
     return redirect("occurrences:detail", pk=person.occurrence_id)
 
 
