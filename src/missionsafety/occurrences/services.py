@@ -125,7 +125,7 @@ def _force_reassessment(
 
     reason = _("Occurrence %(ref)s (category %(cat)s): %(title)s") % {
         "ref": occurrence.reference,
-        "cat": occurrence.max_category,
+        "cat": f"{occurrence.actual_category}/{occurrence.potential_category}",
         "title": occurrence.title,
     }
     for risk in risks:

@@ -93,7 +93,6 @@ def test_email_preferences_per_kind(world: Any, client_for: Any) -> None:
         is False
     )
     from django.core import mail
-
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
