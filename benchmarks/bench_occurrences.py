@@ -95,7 +95,10 @@ def main() -> None:
             {},
             {"kind": "accident"},
             {"kind": "near_miss", "category": "2", "ammunition": "yes"},
-            {"status": "closed", "date_from": (now.date() - datetime.timedelta(days=90)).isoformat()},
+            {
+                "status": "closed",
+                "date_from": (now.date() - datetime.timedelta(days=90)).isoformat(),
+            },
             {"page": "40"},
         ]
         client.get(url)

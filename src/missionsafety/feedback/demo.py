@@ -11,7 +11,9 @@ def load(ctx: DemoContext) -> None:
     r12 = ctx.deployment("EFP-LTU-R12")
     if Thread.objects.filter(deployment=r12).exists():
         return
-    parties = {p.organisation.short_name: p for p in r12.parties.select_related("organisation")}
+    parties = {
+        p.organisation.short_name: p for p in r12.parties.select_related("organisation")
+    }
 
     # jfc.safety asks Staf CLAS a question; clas.safety answers.
     question = services.thread_open(
@@ -40,9 +42,7 @@ def load(ctx: DemoContext) -> None:
     # Feedback about the serious accident from the brigade to NLD JFC, open.
     from missionsafety.occurrences.models import Occurrence
 
-    accident = Occurrence.objects.filter(
-        deployment=r12, actual_category__gte=3
-    ).first()
+    accident = Occurrence.objects.filter(deployment=r12, actual_category__gte=3).first()
     services.thread_open(
         actor=ctx.user("bde13.safety"),
         deployment=r12,

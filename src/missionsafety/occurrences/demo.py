@@ -33,7 +33,9 @@ def _risk(ctx: DemoContext, deployment: Any) -> Any:
             return risk
     if Risk.objects.filter(deployment=deployment).exists():
         return (
-            Risk.objects.filter(deployment=deployment, title__icontains="verkeer").first()
+            Risk.objects.filter(
+                deployment=deployment, title__icontains="verkeer"
+            ).first()
             or Risk.objects.filter(deployment=deployment)
             .order_by("-residual_rank")
             .first()
@@ -104,53 +106,101 @@ def _make_accepted_risk(ctx: DemoContext, deployment: Any) -> Any:
 # kind, category actual/potential, days ago, title, place, unit, reporter, extra
 OCCURRENCES: list[tuple[str, int, int, int, str, str, str, str, dict[str, Any]]] = [
     (
-        "unsafe_situation", 0, 1, -58,
+        "unsafe_situation",
+        0,
+        1,
+        -58,
         "Nooduitgang legeringstent geblokkeerd door kisten",
-        "Rukla, kamp Herkus", "B-CIE 42", "coy.leader", {},
+        "Rukla, kamp Herkus",
+        "B-CIE 42",
+        "coy.leader",
+        {},
     ),
     (
-        "near_miss", 0, 3, -51,
+        "near_miss",
+        0,
+        3,
+        -51,
         "Ketsschot bij ontladen op schietbaan",
-        "Pabradė, schietbaan 3", "B-CIE 42", "coy.commander",
-        {"ammunition_involved": True,
-         "immediate_actions": "Schietbaan stilgelegd, wapen ingenomen."},
+        "Pabradė, schietbaan 3",
+        "B-CIE 42",
+        "coy.commander",
+        {
+            "ammunition_involved": True,
+            "immediate_actions": "Schietbaan stilgelegd, wapen ingenomen.",
+        },
     ),
     (
-        "incident", 1, 2, -44,
+        "incident",
+        1,
+        2,
+        -44,
         "Enkelblessure bij uitstappen CV90",
-        "Gaižiūnai, oefenterrein", "B-CIE 42", "coy.leader",
+        "Gaižiūnai, oefenterrein",
+        "B-CIE 42",
+        "coy.leader",
         {"injuries": "Eén militair, verzwikte enkel, geen verzuim."},
     ),
     (
-        "accident", 2, 2, -37,
+        "accident",
+        2,
+        2,
+        -37,
         "Hand bekneld tussen luik YPR",
-        "Rukla, technische dienst", "42 BLJ", "bn.commander",
+        "Rukla, technische dienst",
+        "42 BLJ",
+        "bn.commander",
         {"injuries": "Gekneusde hand, drie dagen licht dienst."},
     ),
     (
-        "unsafe_situation", 0, 2, -30,
+        "unsafe_situation",
+        0,
+        2,
+        -30,
         "Koolmonoxidemelder ontbreekt in verwarmde tent",
-        "Pabradė, bivak", "B-CIE 42", "coy.leader", {},
+        "Pabradė, bivak",
+        "B-CIE 42",
+        "coy.leader",
+        {},
     ),
     (
-        "near_miss", 1, 3, -22,
+        "near_miss",
+        1,
+        3,
+        -22,
         "Oefengranaat niet ontploft, gevonden na oefening",
-        "Pabradė, oefenterrein noord", "B-CIE 42", "coy.commander",
-        {"ammunition_involved": True,
-         "immediate_actions": "Gebied afgezet, EOD gewaarschuwd."},
+        "Pabradė, oefenterrein noord",
+        "B-CIE 42",
+        "coy.commander",
+        {
+            "ammunition_involved": True,
+            "immediate_actions": "Gebied afgezet, EOD gewaarschuwd.",
+        },
     ),
     (
-        "incident", 2, 2, -15,
+        "incident",
+        2,
+        2,
+        -15,
         "Onderkoeling tijdens nachtelijke observatiepost",
-        "Gaižiūnai", "B-CIE 42", "coy.commander",
+        "Gaižiūnai",
+        "B-CIE 42",
+        "coy.commander",
         {"injuries": "Eén militair onderkoeld, opgevangen in Role 1."},
     ),
     (
-        "accident", 4, 4, -9,
+        "accident",
+        4,
+        4,
+        -9,
         "Schade aan Boxer na aanrijding met vrachtwagen van bondgenoot",
-        "Weg A6 bij Kaunas", "42 BLJ", "bn.commander",
-        {"damage": "Boxer zwaar beschadigd, schade geschat op € 400.000.",
-         "injuries": "Geen letsel."},
+        "Weg A6 bij Kaunas",
+        "42 BLJ",
+        "bn.commander",
+        {
+            "damage": "Boxer zwaar beschadigd, schade geschat op € 400.000.",
+            "injuries": "Geen letsel.",
+        },
     ),
 ]
 
@@ -160,7 +210,17 @@ def load(ctx: DemoContext) -> None:
     if Occurrence.objects.filter(deployment=r12).exists():
         return
     created = 0
-    for kind, actual, potential, days, title, place, unit, reporter, extra in OCCURRENCES:
+    for (
+        kind,
+        actual,
+        potential,
+        days,
+        title,
+        place,
+        unit,
+        reporter,
+        extra,
+    ) in OCCURRENCES:
         services.occurrence_report(
             actor=ctx.user(reporter),
             deployment=r12,
@@ -254,7 +314,9 @@ def load(ctx: DemoContext) -> None:
             potential_category=occurrence.potential_category,
             investigation_level="unit",
         )
-        services.occurrence_transition(actor=safety, occurrence=occurrence, to_status="closed")
+        services.occurrence_transition(
+            actor=safety, occurrence=occurrence, to_status="closed"
+        )
 
     # The previous rotation and the Iraq mission in preparation.
     r11 = ctx.deployment("EFP-LTU-R11")
