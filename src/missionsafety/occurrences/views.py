@@ -336,32 +336,44 @@ def occurrence_transition(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("occurrences:detail", pk=pk)
 
 
+def _section_post(
+    request: HttpRequest,
+    occurrence: Occurrence,
+    form: Any,
+    form_key: str,
+    call: Any,
+    success: str,
+) -> HttpResponse:
+    """Handle a form of one section of the occurrence page: save, or re-show it."""
+    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)):
+        messages.success(request, success)
+        return redirect("occurrences:detail", pk=occurrence.pk)
+    occurrence = occurrence_get(user=request.user, pk=occurrence.pk)
+    return render(
+        request,
+        "occurrences/detail.html",
+        _detail_context(request, occurrence, **{form_key: form}),
+        status=422,
+    )
+
+
 @login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = occurrence_get(user=request.user, pk=pk)
-    form = ActionForm(request.POST, deployment=occurrence.deployment)
-    if form.is_valid():
-        data = form.cleaned_data
-        result = run_service(
-            form,
-            lambda: services.action_add(
-                actor=request.user,
-                occurrence=occurrence,
-                description=data["description"],
-                owner=data["owner"],
-                due_date=data["due_date"],
-            ),
-        )
-        if result is not None:
-            messages.success(request, _("Action added."))
-            return redirect("occurrences:detail", pk=pk)
-    occurrence = occurrence_get(user=request.user, pk=pk)
-    return render(
+    return _section_post(
         request,
-        "occurrences/detail.html",
-        _detail_context(request, occurrence, action_form=form),
-        status=422,
+        occurrence,
+        ActionForm(request.POST, deployment=occurrence.deployment),
+        "action_form",
+        lambda data: services.action_add(
+            actor=request.user,
+            occurrence=occurrence,
+            description=data["description"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+        ),
+        _("Action added."),
     )
 
 
@@ -386,27 +398,19 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = occurrence_get(user=request.user, pk=pk)
     if persons_for(user=request.user, occurrence=occurrence) is None:
         raise Http404
-    form = PersonForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        result = run_service(
-            form,
-            lambda: services.person_add(
-                actor=request.user,
-                occurrence=occurrence,
-                name=data["name"],
-                role_in_occurrence=data["role_in_occurrence"],
-                medical_details=data["medical_details"],
-            ),
-        )
-        if result is not None:
-            messages.success(request, _("Person added."))
-            return redirect("occurrences:detail", pk=pk)
-    return render(
+    return _section_post(
         request,
-        "occurrences/detail.html",
-        _detail_context(request, occurrence, person_form=form),
-        status=422,
+        occurrence,
+        PersonForm(request.POST),
+        "person_form",
+        lambda data: services.person_add(
+            actor=request.user,
+            occurrence=occurrence,
+            name=data["name"],
+            role_in_occurrence=data["role_in_occurrence"],
+            medical_details=data["medical_details"],
+        ),
+        _("Person added."),
     )
 
 
@@ -424,24 +428,15 @@ def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = occurrence_get(user=request.user, pk=pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        result = run_service(
-            form,
-            lambda: services.attachment_add(
-                actor=request.user,
-                occurrence=occurrence,
-                upload=form.cleaned_data["attachment"],
-            ),
-        )
-        if result is not None:
-            messages.success(request, _("Attachment added."))
-            return redirect("occurrences:detail", pk=pk)
-    return render(
+    return _section_post(
         request,
-        "occurrences/detail.html",
-        _detail_context(request, occurrence, attachment_form=form),
-        status=422,
+        occurrence,
+        AttachmentForm(request.POST, request.FILES),
+        "attachment_form",
+        lambda data: services.attachment_add(
+            actor=request.user, occurrence=occurrence, upload=data["attachment"]
+        ),
+        _("Attachment added."),
     )
 
 
