@@ -273,6 +273,11 @@ if env("CACHE_URL"):
         "LOCATION": env("CACHE_URL"),
     }
 
+# Occurrences: attachment size limit and retention of personal data (names,
+# medical details) before ``missionsafety purge-personal-data`` deletes them.
+OCCURRENCE_ATTACHMENT_MAX_MB = envint("OCCURRENCE_ATTACHMENT_MAX_MB", 10)
+PERSONAL_DATA_RETENTION_DAYS = envint("PERSONAL_DATA_RETENTION_DAYS", 730)
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -42,6 +42,19 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     return None
 
 
+def run_service_with_messages(request: HttpRequest, call: Callable[[], T]) -> T | None:
+    """Call a service behind a one-button form; show its errors as messages."""
+    from django.contrib import messages
+
+    form = forms.Form(data={})
+    form.is_valid()
+    result = run_service(form, call)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return result
+
+
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 

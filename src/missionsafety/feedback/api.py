@@ -1,5 +1,154 @@
-"""REST endpoints of the feedback app."""
+"""REST endpoints for feedback threads and the notification inbox."""
 
-from ninja import Router
+import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from missionsafety.core.api import ErrorOut, api_user
+from missionsafety.core.exceptions import ValidationError
+from missionsafety.deployments.selectors import deployment_get
+from missionsafety.feedback import services
+from missionsafety.feedback.models import Thread
+from missionsafety.feedback.selectors import inbox, thread_get, thread_list
+from missionsafety.feedback.subjects import resolve_subject, subject_ref
+from missionsafety.organisations.models import Organisation
 
 router = Router(tags=["feedback"])
+
+
+class MessageOut(Schema):
+    id: int
+    author_id: int | None
+    party_id: int
+    organisation: str = Field(..., alias="party.organisation.short_name")
+    body: str
+    created_at: datetime.datetime
+
+
+class ThreadOut(Schema):
+    id: int
+    deployment_id: int
+    from_party_id: int
+    from_organisation: str = Field(..., alias="from_party.organisation.short_name")
+    to_party_id: int
+    to_organisation: str = Field(..., alias="to_party.organisation.short_name")
+    subject: str
+    subject_label: str
+    kind: str
+    title: str
+    due_date: datetime.date | None
+    status: str
+    is_overdue: bool
+    opened_by_id: int | None
+    last_message_at: datetime.datetime
+    version: int
+
+    @staticmethod
+    def resolve_subject(obj: Thread) -> str:
+        return f"{obj.subject_type.app_label}.{obj.subject_type.model}:{obj.subject_id}"
+
+
+class ThreadDetailOut(ThreadOut):
+    messages: list[MessageOut]
+
+    @staticmethod
+    def resolve_messages(obj: Thread) -> list:  # type: ignore[type-arg]
+        return list(obj.messages.all())
+
+
+class ThreadIn(Schema):
+    deployment_id: int
+    to_organisation_id: int = Field(
+        ..., description="An organisation that is a party to the deployment."
+    )
+    subject: str = Field(
+        "",
+        description='What it is about, e.g. "risks.risk:12"; default the deployment.',
+    )
+    kind: Thread.Kind = Thread.Kind.QUESTION
+    title: str = Field(..., min_length=1, max_length=200)
+    body: str = Field(..., min_length=1)
+    due_date: datetime.date | None = None
+
+
+class MessageIn(Schema):
+    body: str = Field(..., min_length=1)
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    url: str
+    deployment_id: int | None
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+    mail_status: str
+
+
+@router.get("/threads", response=list[ThreadOut])
+@paginate(LimitOffsetPagination)
+def list_threads(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    deployment_id: int | None = None,
+    status: Thread.Status | None = None,
+    overdue: bool = False,
+):
+    """Threads you may see, most recently active first."""
+    user = api_user(request)
+    deployment = deployment_get(user=user, pk=deployment_id) if deployment_id else None
+    return thread_list(
+        user=user, deployment=deployment, status=status or "", overdue=overdue
+    )
+
+
+@router.post(
+    "/threads",
+    response={201: ThreadDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def open_thread(request: HttpRequest, payload: ThreadIn):  # type: ignore[no-untyped-def]
+    """Ask another party of the deployment; a non-party answers 422."""
+    user = api_user(request)
+    deployment = deployment_get(user=user, pk=payload.deployment_id)
+    organisation = Organisation.objects.filter(pk=payload.to_organisation_id).first()
+    if organisation is None:
+        raise ValidationError({"to_organisation_id": "Unknown organisation."})
+    subject = resolve_subject(
+        user=user,
+        ref=payload.subject or subject_ref(deployment),
+        deployment_id=deployment.pk,
+    )
+    thread = services.thread_open(
+        actor=user,
+        deployment=deployment,
+        to_organisation=organisation,
+        subject=subject,
+        kind=payload.kind,
+        title=payload.title,
+        body=payload.body,
+        due_date=payload.due_date,
+    )
+    return Status(201, thread_get(user=user, pk=thread.pk))
+
+
+@router.post(
+    "/threads/{thread_id}/messages",
+    response={201: ThreadDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def post_thread_message(  # type: ignore[no-untyped-def]
+    request: HttpRequest, thread_id: int, payload: MessageIn
+):
+    """Answer (the asked party) or follow up (the asking party)."""
+    user = api_user(request)
+    thread = thread_get(user=user, pk=thread_id)
+    services.thread_reply(actor=user, thread=thread, body=payload.body)
+    return Status(201, thread_get(user=user, pk=thread_id))
+
+
+@router.get("/notifications", response=list[NotificationOut])
+@paginate(LimitOffsetPagination)
+def list_notifications(request: HttpRequest, unread: bool = False):  # type: ignore[no-untyped-def]
+    """Your own notifications, newest first."""
+    return inbox(user=api_user(request), unread_only=unread)

@@ -1,0 +1,80 @@
+"""Access-control targets of the feedback app (see tests/test_access_control.py)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+
+def targets(w: Any) -> dict[str, dict[str, Any]]:
+    from django.test import TestCase
+
+    from missionsafety.feedback.models import Notification
+    from missionsafety.feedback.services import thread_open
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        thread = thread_open(
+            actor=w.jfc_safety,
+            deployment=w.dep,
+            to_party=w.party_clas,
+            subject=w.dep,
+            title="Vraag over winteruitrusting",
+            body="Is de winteruitrusting voor R12 op tijd geleverd?",
+            due_date=w.today + datetime.timedelta(days=5),
+        )
+    notification = Notification.objects.filter(recipient=w.clas_safety).first()
+    thread_kw = {"pk": thread.pk}
+    return {
+        "feedback:threads": {"kwargs": {}, "public": True},
+        "feedback:thread": {"kwargs": thread_kw},
+        "feedback:thread_reply": {
+            "kwargs": thread_kw,
+            "status": 405,
+            "methods": ["post"],
+            "data": {"body": "lek"},
+        },
+        "feedback:thread_close": {
+            "kwargs": thread_kw,
+            "status": 405,
+            "methods": ["post"],
+        },
+        "feedback:thread_new": {"kwargs": {"deployment_pk": w.dep.pk}},
+        "feedback:inbox": {"kwargs": {}, "public": True},
+        "feedback:preferences": {"kwargs": {}, "public": True},
+        "feedback:read_all": {
+            "kwargs": {},
+            "public": True,
+            "status": 405,
+            "methods": ["post"],
+        },
+        "feedback:open": {
+            "kwargs": {"pk": notification.pk},
+            "insider": w.clas_safety,
+            "status": 302,
+            "methods": ["get", "post"],
+        },
+        "feedback:read": {
+            "kwargs": {"pk": notification.pk},
+            "insider": w.clas_safety,
+            "status": 405,
+            "methods": ["post"],
+        },
+        "api:list_threads": {"kwargs": {}, "public": True, "methods": ["get"]},
+        "api:open_thread": {
+            "kwargs": {},
+            "methods": ["post"],
+            "data": {
+                "deployment_id": w.dep.pk,
+                "to_organisation_id": w.clas.pk,
+                "title": "Lek",
+                "body": "Lek",
+            },
+        },
+        "api:post_thread_message": {
+            "kwargs": {"thread_id": thread.pk},
+            "status": 405,
+            "methods": ["post"],
+            "data": {"body": "lek"},
+        },
+        "api:list_notifications": {"kwargs": {}, "public": True, "methods": ["get"]},
+    }

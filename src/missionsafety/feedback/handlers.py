@@ -1,0 +1,184 @@
+"""Reactions to domain events: who gets which notification.
+
+Subscribed in ``FeedbackConfig.ready()``; each runs after the publishing
+transaction commits (see ``core/events.py`` for the payloads).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from missionsafety.feedback.models import NotificationKind as K
+from missionsafety.feedback.recipients import (
+    deciding_commanders,
+    deployment_safety_officers,
+    members,
+    party_people,
+    risk_owner_and_acceptor,
+)
+from missionsafety.feedback.services import notify
+
+
+def _url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _risk_url(risk: Any) -> str:
+    return _url("risks:detail", risk.pk) or _url(
+        "deployments:detail", risk.deployment_id
+    )
+
+
+def _risk_params(risk: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "ref": risk.reference,
+        "title": risk.title,
+        "deployment": risk.deployment.code,
+        "level": risk.residual_level or "—",
+        **extra,
+    }
+
+
+def on_decision_requested(*, risk: Any, actor: Any = None, **_: Any) -> None:
+    """A risk awaits a decision: the commanders at the right level hear of it."""
+    notify(
+        recipients=deciding_commanders(risk),
+        kind=K.DECISION_AWAITING,
+        subject=risk,
+        params=_risk_params(risk),
+        url=_risk_url(risk),
+        deployment=risk.deployment,
+        exclude=actor,
+    )
+
+
+def on_stop_flagged(*, risk: Any, actor: Any = None, **_: Any) -> None:
+    """Residual rose above the accepted level: a new decision is needed."""
+    on_decision_requested(risk=risk, actor=actor)
+
+
+def on_escalated(*, risk: Any, decision: Any, actor: Any = None, **_: Any) -> None:
+    """Escalated: the commanders of the organisation it was escalated to."""
+    target = decision.escalated_to
+    recipients = (
+        members([target.pk], ("commander",)) if target else deciding_commanders(risk)
+    )
+    notify(
+        recipients=recipients,
+        kind=K.RISK_ESCALATED,
+        subject=risk,
+        params=_risk_params(risk, org=str(target or "—")),
+        url=_risk_url(risk),
+        deployment=risk.deployment,
+        exclude=actor,
+    )
+
+
+def on_reassessment_required(
+    *, risk: Any, reason: str = "", actor: Any = None, source: Any = None, **_: Any
+) -> None:
+    """Owner and accepting commander hear that the risk needs a new assessment."""
+    from missionsafety.occurrences.models import Occurrence
+
+    people = risk_owner_and_acceptor(risk)
+    if isinstance(source, Occurrence):
+        # Same notification as the serious-occurrence one: deduplicated.
+        notify(
+            recipients=people,
+            kind=K.SERIOUS_OCCURRENCE,
+            subject=source,
+            params=_occurrence_params(source),
+            url=_url("occurrences:detail", source.pk),
+            deployment=source.deployment,
+        )
+        return
+    notify(
+        recipients=people,
+        kind=K.REASSESSMENT,
+        subject=risk,
+        params=_risk_params(risk, reason=reason[:200]),
+        url=_risk_url(risk),
+        deployment=risk.deployment,
+        exclude=actor,
+    )
+
+
+def _occurrence_params(occurrence: Any) -> dict[str, Any]:
+    # No names, no medical details: only what any party may read.
+    return {
+        "ref": occurrence.reference,
+        "title": occurrence.title,
+        "deployment": occurrence.deployment.code,
+        "category": f"{occurrence.actual_category}/{occurrence.potential_category}",
+    }
+
+
+def on_serious_occurrence(*, occurrence: Any, actor: Any = None, **_: Any) -> None:
+    """The deployment's safety officers, and owners and acceptors of linked risks."""
+    people = deployment_safety_officers(occurrence.deployment)
+    for risk in occurrence.risks.select_related(
+        "owner", "accepted_decision__decided_by", "deployment"
+    ):
+        people += risk_owner_and_acceptor(risk)
+    notify(
+        recipients=people,
+        kind=K.SERIOUS_OCCURRENCE,
+        subject=occurrence,
+        params=_occurrence_params(occurrence),
+        url=_url("occurrences:detail", occurrence.pk),
+        deployment=occurrence.deployment,
+    )
+
+
+def _thread_params(thread: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "from": thread.from_party.organisation.short_name,
+        "to": thread.to_party.organisation.short_name,
+        "deployment": thread.deployment.code,
+        "title": thread.title,
+        **extra,
+    }
+
+
+def on_thread_opened(*, thread: Any, actor: Any = None, **_: Any) -> None:
+    """The asked party's safety officers, commanders and point of contact."""
+    notify(
+        recipients=party_people(thread.to_party),
+        kind=K.THREAD_TO_PARTY,
+        subject=thread,
+        params=_thread_params(thread),
+        url=_url("feedback:thread", thread.pk),
+        deployment=thread.deployment,
+        exclude=actor,
+    )
+
+
+def on_thread_answered(
+    *, thread: Any, message: Any = None, actor: Any = None, **_: Any
+) -> None:
+    """The person who asked hears of the answer."""
+    notify(
+        recipients=[thread.opened_by],
+        kind=K.THREAD_ANSWER,
+        subject=thread,
+        params=_thread_params(thread, party=thread.to_party.organisation.short_name),
+        url=_url("feedback:thread", thread.pk),
+        deployment=thread.deployment,
+        exclude=actor,
+    )
+
+
+SUBSCRIPTIONS = {
+    "risk.decision_requested": on_decision_requested,
+    "risk.stop_flagged": on_stop_flagged,
+    "risk.escalated": on_escalated,
+    "risk.reassessment_required": on_reassessment_required,
+    "occurrence.serious": on_serious_occurrence,
+    "thread.opened": on_thread_opened,
+    "thread.answered": on_thread_answered,
+}

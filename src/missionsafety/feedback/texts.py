@@ -1,0 +1,51 @@
+"""The wording of notifications, rendered in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+TITLES: dict[str, Any] = {
+    "decision_awaiting": _(
+        "Risk %(ref)s “%(title)s” on %(deployment)s awaits your decision "
+        "(residual %(level)s)"
+    ),
+    "risk_escalated": _(
+        "Risk %(ref)s “%(title)s” on %(deployment)s was escalated to %(org)s"
+    ),
+    "acceptance_expiring": _(
+        "The acceptance of risk %(ref)s “%(title)s” on %(deployment)s expires on "
+        "%(date)s"
+    ),
+    "acceptance_expired": _(
+        "The acceptance of risk %(ref)s “%(title)s” on %(deployment)s expired on "
+        "%(date)s"
+    ),
+    "control_overdue": _(
+        "%(count)s control(s) of %(party)s on %(deployment)s are overdue"
+    ),
+    "serious_occurrence": _(
+        "Serious occurrence %(ref)s on %(deployment)s: %(title)s (category "
+        "%(category)s)"
+    ),
+    "thread_to_party": _("%(from)s asks %(to)s (%(deployment)s): %(title)s"),
+    "thread_overdue": _(
+        "Overdue since %(date)s: %(from)s asks %(to)s (%(deployment)s): %(title)s"
+    ),
+    "thread_answer": _("%(party)s answered on %(deployment)s: %(title)s"),
+    "reassessment_required": _(
+        "Risk %(ref)s “%(title)s” on %(deployment)s needs reassessment: %(reason)s"
+    ),
+}
+
+
+def notification_title(kind: str, params: dict[str, Any]) -> str:
+    variant = params.get("variant") or kind
+    template = TITLES.get(variant) or TITLES.get(kind)
+    if template is None:
+        return kind
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
