@@ -27,10 +27,10 @@ def test_deployment_evaluations_page_query_count(
     client = client_for(world.bde13_safety)
     url = reverse("evaluations:deployment", kwargs={"deployment_pk": world.dep.pk})
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         first = client.get(url)
     _more_moments(world, 8)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         second = client.get(url)
     assert second.content.decode().count("AAR oefening") == 8
     assert first.status_code == 200
@@ -42,10 +42,10 @@ def test_compliance_page_query_count(
     client = client_for(world.inspector)
     url = reverse("evaluations:compliance")
     client.get(url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         page = client.get(url)
     services.agreement_setup(actor=world.bde43_safety, deployment=world.other)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         page = client.get(url)
     html = page.content.decode()
     assert "EFP-R12" in html and "KFOR-1" in html

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from missionsafety.deployments import services as dep_services
@@ -72,19 +71,31 @@ def test_rescheduling_is_idempotent(world: Any) -> None:
 def test_a_serious_occurrence_calls_for_a_hot_wash(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from missionsafety.core.events import publish
+    import datetime
 
-    occurrence = SimpleNamespace(
-        pk=77, deployment_id=world.dep.pk, title="Voertuig gekanteld"
-    )
+    from django.utils import timezone
+
+    from missionsafety.core.events import publish
+    from missionsafety.occurrences.services import occurrence_report
+
     with django_capture_on_commit_callbacks(execute=True):
-        publish("occurrence.serious", occurrence=occurrence, actor=world.coy_leader)
+        occurrence, _created = occurrence_report(
+            actor=world.coy_commander,
+            deployment=world.dep,
+            occurred_at=timezone.now() - datetime.timedelta(hours=2),
+            place="Pabrade",
+            unit=world.coy,
+            kind="accident",
+            title="Voertuig gekanteld",
+            actual_category=3,
+            potential_category=3,
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        publish("occurrence.serious", occurrence=occurrence, actor=world.coy_leader)
+        publish("occurrence.serious", occurrence=occurrence, actor=world.coy_commander)
     washes = Evaluation.objects.filter(deployment=world.dep, template__code="hot_wash")
     assert washes.count() == 1
     wash = washes.get()
-    assert wash.trigger_ref == "occurrences.occurrence:77"
+    assert wash.trigger_ref == f"occurrences.occurrence:{occurrence.pk}"
     assert wash.due_date == world.today + D(days=3)
     assert "Voertuig gekanteld" in wash.title
 
