@@ -115,9 +115,15 @@ def lesson_audience(lesson: Lesson) -> list[int]:
 
 
 def _save(entry: SearchEntry, audience: list[int], lookup: dict[str, Any]) -> None:
-    existing = SearchEntry.objects.filter(**lookup).values_list("id", flat=True)
-    entry.id = next(iter(existing), None)
-    entry.save()
+    fields = {
+        f.attname: getattr(entry, f.attname)
+        for f in SearchEntry._meta.concrete_fields
+        if not f.primary_key
+    }
+    if SearchEntry.objects.filter(**lookup).update(**fields):
+        entry = SearchEntry.objects.only("id").get(**lookup)
+    else:
+        entry.save()
     entry.audience.set(audience)
 
 

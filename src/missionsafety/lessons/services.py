@@ -83,6 +83,17 @@ ATTACHMENT_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# Foreign keys set from objects the service already holds: full_clean need not
+# look each of them up again.
+OBS_CLEAN_EXCLUDE = [
+    "source_type",
+    "deployment",
+    "organisation",
+    "originator",
+    "status_changed_by",
+    "lesson",
+]
+LESSON_CLEAN_EXCLUDE = ["deployment", "action_body", "tasking_authority", "created_by"]
 OBSERVATION_FIELDS = {
     "title",
     "observation",
@@ -290,7 +301,7 @@ def observation_submit(
         raise ValidationError(missing)
     if obs.phase not in Phase.values:
         raise ValidationError({"phase": _("Choose a phase.")})
-    obs.full_clean(exclude=["source_type", "released_to", "categories"])
+    obs.full_clean(exclude=[*OBS_CLEAN_EXCLUDE, "released_to", "categories"])
     obs.save()
     obs.categories.set(categories or [])
     obs.released_to.set(orgs)
@@ -367,7 +378,7 @@ def observation_update(
         actor=actor,
         version=version,
         changes=changes,
-        exclude_from_clean=["source_type"],
+        exclude_from_clean=OBS_CLEAN_EXCLUDE,
     )
     extra_after: dict[str, Any] = {}
     if categories is not None:
@@ -447,7 +458,7 @@ def observation_transition(
             "status_changed_by": actor,
         },
         action=f"status:{to_status}",
-        exclude_from_clean=["source_type"],
+        exclude_from_clean=OBS_CLEAN_EXCLUDE,
     )
     index.index_observation(observation)
     return observation
@@ -580,7 +591,7 @@ def lesson_create(
         status_changed_at=timezone.now(),
         created_by=actor,
     )
-    lesson.full_clean(exclude=["released_to", "categories"])
+    lesson.full_clean(exclude=[*LESSON_CLEAN_EXCLUDE, "released_to", "categories"])
     lesson.save()
     lesson.released_to.set(orgs)
     if categories is None:
@@ -613,7 +624,7 @@ def lesson_create(
             version=None,
             changes=changes,
             action="group",
-            exclude_from_clean=["source_type"],
+            exclude_from_clean=OBS_CLEAN_EXCLUDE,
         )
         index.index_observation(obs)
     index.index_lesson(lesson)
@@ -797,6 +808,7 @@ def lesson_transition(
         version=version,
         changes=changes,
         action=f"status:{to_status}",
+        exclude_from_clean=LESSON_CLEAN_EXCLUDE,
     )
     index.index_lesson(lesson)
     publish("lesson.transitioned", lesson=lesson, actor=actor)

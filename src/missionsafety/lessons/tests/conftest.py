@@ -52,7 +52,11 @@ def loop(world: Any) -> SimpleNamespace:
         w,
         "MINUSMA-R3",
         "Mali (Gao)",
-        [(w.jfc, R.OPERATIONAL_COMMAND), (w.clas, R.FORCE_PROVIDER), (w.bde13, R.PARENT_BRIGADE)],
+        [
+            (w.jfc, R.OPERATIONAL_COMMAND),
+            (w.clas, R.FORCE_PROVIDER),
+            (w.bde13, R.PARENT_BRIGADE),
+        ],
     )
     s.fuzes = services.observation_submit(
         actor=w.bde13_safety,

@@ -116,9 +116,12 @@ def test_api_transition(world: Any, lesson: Lesson, api_for: Any) -> None:
         url, {"to_status": "endorsed"}, content_type="application/json"
     )
     assert ok.status_code == 200 and ok.json()["status"] == "endorsed"
-    assert api_for(world.bde43_safety).post(
-        url, {"to_status": "tasked"}, content_type="application/json"
-    ).status_code == 404
+    assert (
+        api_for(world.bde43_safety)
+        .post(url, {"to_status": "tasked"}, content_type="application/json")
+        .status_code
+        == 404
+    )
 
 
 def test_overdue_actions_show_on_the_action_body_and_deployment(

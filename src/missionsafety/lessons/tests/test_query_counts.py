@@ -24,7 +24,9 @@ def _more(w: Any, n: int) -> None:
         obs = services.observation_transition(
             actor=w.jfc_safety, observation=obs, to_status="verified"
         )
-        services.lesson_create(actor=w.jfc_lessons, title=f"Les {i}", observations=[obs])
+        services.lesson_create(
+            actor=w.jfc_lessons, title=f"Les {i}", observations=[obs]
+        )
 
 
 def _count(client: Any, url: str, params: dict[str, Any]) -> int:
@@ -55,7 +57,9 @@ def test_lists_are_constant(loop: Any, client_for: Any) -> None:
     assert before == after
 
 
-def test_search_page_queries(loop: Any, client_for: Any, django_assert_num_queries: Any) -> None:
+def test_search_page_queries(
+    loop: Any, client_for: Any, django_assert_num_queries: Any
+) -> None:
     client = client_for(loop.w.jfc_safety)
     client.get(reverse("lessons:search"), {"q": "munitie"})
     # session, user, memberships, scope, categories, facets, theatres, hits

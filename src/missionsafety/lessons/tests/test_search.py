@@ -84,9 +84,7 @@ def test_facets_count_only_what_the_user_sees(loop: Any) -> None:
         "climate": 1,
         "weapons-ammo": 1,
     }
-    assert [(f.value, f.count) for f in theirs.facets["theatre"]] == [
-        ("Mali (Gao)", 1)
-    ]
+    assert [(f.value, f.count) for f in theirs.facets["theatre"]] == [("Mali (Gao)", 1)]
     auditor = run_search(user=w.inspector, q="munitie")
     assert auditor.total == 3
 
@@ -135,9 +133,11 @@ def test_reindex_rebuilds(loop: Any) -> None:
 
 
 def test_api_search_has_the_same_facets(loop: Any, api_for: Any) -> None:
-    body = api_for(loop.w.bde43_safety).get(
-        "/api/v1/search", {"q": "munitieopslag hitte"}
-    ).json()
+    body = (
+        api_for(loop.w.bde43_safety)
+        .get("/api/v1/search", {"q": "munitieopslag hitte"})
+        .json()
+    )
     assert body["total"] == 1
     assert body["items"][0]["title"] == loop.fuzes.title
     assert body["items"][0]["type"] == "observation"
