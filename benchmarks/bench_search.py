@@ -20,7 +20,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "missionsafety.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -40,14 +40,14 @@ THEATRES = [
     "Kosovo",
     "Somalië (kust)",
 ]
-WORDS = (
+WORDS = (  # noqa: SIM905
     "munitie opgeslagen container hitte ontsteker voertuig gekanteld greppel "
     "patrouille wachtpost verlichting aggregaat brandstof koeling medicijnen "
     "helikopter landingsplaats evacuatie ijzel gladheid oefenterrein schietbaan "
     "vermoeidheid slaaptekort stof zand radio verbinding konvooi route IED "
     "ammunition storage heat fuze vehicle rollover convoy fatigue generator fire "
     "cold injury frostbite water crossing drowning dust mask training range"
-).split()  # noqa: SIM905
+).split()
 
 
 def generate() -> None:
