@@ -74,6 +74,32 @@ def released_q(
     return q
 
 
+class Released(models.Model):
+    """Hazard categories and who the row is released to beyond the parties."""
+
+    categories = models.ManyToManyField(
+        "risks.HazardCategory",
+        verbose_name=_("hazard categories"),
+        blank=True,
+        related_name="%(class)ss",
+    )
+    releasability = models.CharField(
+        _("releasability"),
+        max_length=20,
+        choices=Releasability.choices,
+        default=Releasability.PARTIES,
+    )
+    released_to = models.ManyToManyField(
+        "organisations.Organisation",
+        verbose_name=_("released to"),
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class ObservationQuerySet(DeploymentScopedQuerySet):
     def visible_to(self, user: Any) -> ObservationQuerySet:  # type: ignore[override]
         """Observations the user may see by deployment or releasability."""
@@ -88,7 +114,7 @@ class ObservationQuerySet(DeploymentScopedQuerySet):
         )
 
 
-class Observation(VersionedModel):
+class Observation(Released, VersionedModel):
     """One lesson candidate in ODCR form: observation, discussion, conclusion,
     recommendation."""
 
@@ -144,24 +170,6 @@ class Observation(VersionedModel):
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.ISSUE
     )
     tags = models.JSONField(_("tags"), default=list, blank=True)
-    categories = models.ManyToManyField(
-        "risks.HazardCategory",
-        verbose_name=_("hazard categories"),
-        blank=True,
-        related_name="observations",
-    )
-    releasability = models.CharField(
-        _("releasability"),
-        max_length=20,
-        choices=Releasability.choices,
-        default=Releasability.PARTIES,
-    )
-    released_to = models.ManyToManyField(
-        "organisations.Organisation",
-        verbose_name=_("released to"),
-        blank=True,
-        related_name="+",
-    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -252,7 +260,7 @@ class LessonQuerySet(DeploymentScopedQuerySet):
         )
 
 
-class Lesson(VersionedModel):
+class Lesson(Released, VersionedModel):
     """What is done about one or more observations, until validated."""
 
     class Status(models.TextChoices):
@@ -293,24 +301,6 @@ class Lesson(VersionedModel):
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     validation_evidence = models.TextField(_("validation evidence"), blank=True)
-    categories = models.ManyToManyField(
-        "risks.HazardCategory",
-        verbose_name=_("hazard categories"),
-        blank=True,
-        related_name="lessons",
-    )
-    releasability = models.CharField(
-        _("releasability"),
-        max_length=20,
-        choices=Releasability.choices,
-        default=Releasability.PARTIES,
-    )
-    released_to = models.ManyToManyField(
-        "organisations.Organisation",
-        verbose_name=_("released to"),
-        blank=True,
-        related_name="+",
-    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.IDENTIFIED
     )
