@@ -62,6 +62,7 @@ def test_search_page_queries(
 ) -> None:
     client = client_for(loop.w.jfc_safety)
     client.get(reverse("lessons:search"), {"q": "munitie"})
-    # session, user, memberships, scope, categories, facets, theatres, hits
-    with django_assert_num_queries(8):
+    # session, user, memberships, scope, categories, facets, theatres, hits,
+    # and the inbox count in the header
+    with django_assert_num_queries(9):
         client.get(reverse("lessons:search"), {"q": "munitie"})
