@@ -72,7 +72,9 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
     )
     default = None
     if any(d.matrix_id is None for d in deployments):
-        default = RiskMatrix.objects.filter(is_default=True).order_by("-revision").first()
+        default = (
+            RiskMatrix.objects.filter(is_default=True).order_by("-revision").first()
+        )
     rows = []
     for d in deployments:
         matrix = d.matrix or default

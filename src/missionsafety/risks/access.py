@@ -18,7 +18,11 @@ def _objects(w: Any) -> None:
         hazard="Hitte",
         owner_party=w.party_bn,
         controls=[
-            {"description": "Drinkplan", "kind": "administrate", "owner_party": w.party_bn}
+            {
+                "description": "Drinkplan",
+                "kind": "administrate",
+                "owner_party": w.party_bn,
+            }
         ],
     )
     w.assessment = services.assessment_record(
