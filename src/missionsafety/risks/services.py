@@ -690,11 +690,16 @@ def decision_accept(
     consulted = list(parties_consulted)
     for party in consulted:
         _check_party(risk.deployment, party, "parties_consulted")
+    # The decider's own party counts as consulted: its organisation, or the unit
+    # above it below formation level (a company deciding for its battalion).
     own = {
         p.pk
         for p in risk.deployment.party_list
-        if p.organisation_id in set(organisation.ancestor_ids)
-        or p.organisation_id == organisation.pk
+        if p.organisation_id == organisation.pk
+        or (
+            p.organisation_id in organisation.ancestor_ids
+            and p.organisation.echelon < authority.FORMATION
+        )
     }
     done = {p.pk for p in consulted} | own
     missing = [
