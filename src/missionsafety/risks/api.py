@@ -5,10 +5,12 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.models import Party
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.organisations.models import User
@@ -502,9 +504,9 @@ def create_decision(request: HttpRequest, risk_id: int, payload: DecisionIn):  #
         )
     )
     if len(parties) != len(set(payload.parties_consulted)):
-        from missionsafety.core.exceptions import ValidationError
-
-        raise ValidationError({"parties_consulted": "Unknown party."})
+        raise ValidationError(
+            {"parties_consulted": gettext("One of these parties does not exist.")}
+        )
     decision = services.decide(
         outcome=payload.outcome,
         actor=user,

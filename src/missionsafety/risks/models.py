@@ -365,6 +365,13 @@ class Risk(VersionedModel):
         return self.status != self.Status.CLOSED
 
     @property
+    def acceptance_valid_until(self) -> Any:
+        """The end of the acceptance that covers the risk now (None if none does)."""
+        if self.status in (self.Status.ACCEPTED, self.Status.MONITORED):
+            return self.acceptance_expires_on
+        return None
+
+    @property
     def acceptance_expired(self) -> bool:
         """An acceptance that ran out and needs review."""
         from django.utils import timezone

@@ -112,8 +112,6 @@ def test_reassessment_above_the_accepted_level_flags_stop(
     risk = fresh(risk)
     assert risk.stop_flag and risk.status == Risk.Status.AWAITING_DECISION
     assert flagged == [risk.pk]
-    api = world  # noqa: F841
-    assert "stop" in risk._meta.get_field("stop_flag").verbose_name
 
 
 def test_new_assessment_at_the_same_level_needs_a_new_decision(world: Any) -> None:

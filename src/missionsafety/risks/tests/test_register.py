@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from missionsafety.risks import services
 from missionsafety.risks.models import Control, Hazard, Risk
-from missionsafety.risks.tests.factories import assess, fresh, make_risk
+from missionsafety.risks.tests.factories import assess, make_risk
 
 
 def test_heat_map_cells_link_to_the_filtered_register(
@@ -167,4 +167,3 @@ def test_matrix_pages_show_both_shipped_matrices(world: Any, client_for: Any) ->
     matrices = client.get("/api/v1/matrices").json()["items"]
     default = next(m for m in matrices if m["is_default"])
     assert default["in_use"] is True and len(default["rules"]) == 8
-    assert fresh  # imported helper used elsewhere
