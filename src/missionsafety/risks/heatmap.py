@@ -82,8 +82,9 @@ def heatmap_svg(
                 f'font-weight="{700 if n else 400}" fill="{_text_colour(colour)}">'
                 f"{n if n else '·'}</text></a>"
             )
+    axes = escape(_("probability →")) + "  ·  " + escape(_("severity ↓"))
     parts.append(
         f'<text x="{LABEL_W}" y="{height - 4}" font-size="10" fill="#555">'
-        f"{escape(_('probability →'))}  ·  {escape(_('severity ↓'))}</text></svg>"
+        f"{axes}</text></svg>"
     )
     return mark_safe("".join(parts))

@@ -47,7 +47,7 @@ def test_decision_on_a_superseded_assessment_is_refused(world: Any) -> None:
         services.decision_accept(
             actor=world.coy_commander, risk=fresh(risk), assessment=first
         )
-    assert "superseded" in str(exc.value)
+    assert "assessment" in exc.value.error_dict
     assert not Decision.objects.exists()
 
 
