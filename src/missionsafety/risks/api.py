@@ -325,8 +325,18 @@ class _DetailOut(RiskDetailOut):
 # -- endpoints ----------------------------------------------------------------
 
 
+class RegisterPagination(LimitOffsetPagination):
+    """Limit/offset, with control counts added to the page only."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):  # type: ignore[no-untyped-def,override]
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        key = self.items_attribute
+        page[key] = selectors.with_control_counts(page[key])
+        return page
+
+
 @router.get("/deployments/{deployment_id}/risks", response=list[RiskListOut])
-@paginate(LimitOffsetPagination)
+@paginate(RegisterPagination)
 def list_risks(  # type: ignore[no-untyped-def]
     request: HttpRequest, deployment_id: int, filters: Query[RegisterQuery]
 ):

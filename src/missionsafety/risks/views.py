@@ -51,9 +51,12 @@ def register(request: HttpRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     filters = selectors.RegisterFilters.from_params(request.GET)
     page = paginate(
-        selectors.register(user=request.user, deployment=deployment, filters=filters),
+        selectors.register(
+            user=request.user, deployment=deployment, filters=filters
+        ).defer("hazard", "cause", "consequence", "reassessment_reason"),
         request.GET.get("page"),
     )
+    page.object_list = selectors.with_control_counts(page.object_list)
     matrix = authority.matrix_of(deployment)
     counts = selectors.heatmap_counts(user=request.user, deployment=deployment)
     params = request.GET.copy()
