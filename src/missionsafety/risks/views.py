@@ -43,6 +43,30 @@ def _status(form: Any) -> int:
     return 422 if form.errors else 200
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    deployment: Any,
+    title: str,
+    risk: Risk | None = None,
+    panels: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """The shared form page of the register (re-rendered with 422 on errors)."""
+    return render(
+        request,
+        "risks/form.html",
+        {
+            "form": form,
+            "deployment": deployment,
+            "risk": risk,
+            "title": title,
+            "panels": panels or [],
+        },
+        status=_status(form),
+    )
+
+
 # -- register -------------------------------------------------------------
 
 
@@ -129,16 +153,12 @@ def risk_create(request: HttpRequest, deployment_pk: int) -> HttpResponse:
                 _("Risk %(ref)s recorded. Now assess it.") % {"ref": risk.reference},
             )
             return redirect("risks:assess", pk=risk.pk)
-    return render(
+    return _form_page(
         request,
-        "risks/form.html",
-        {
-            "form": form,
-            "deployment": deployment,
-            "title": _("New risk"),
-            "panels": panels_for("risk_new", request, deployment),
-        },
-        status=_status(form),
+        form,
+        deployment=deployment,
+        title=_("New risk"),
+        panels=panels_for("risk_new", request, deployment),
     )
 
 
@@ -284,16 +304,12 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if result is not None:
             messages.success(request, _("Risk saved."))
             return redirect("risks:detail", pk=pk)
-    return render(
+    return _form_page(
         request,
-        "risks/form.html",
-        {
-            "form": form,
-            "deployment": risk.deployment,
-            "risk": risk,
-            "title": _("Edit risk %(ref)s") % {"ref": risk.reference},
-        },
-        status=_status(form),
+        form,
+        deployment=risk.deployment,
+        risk=risk,
+        title=_("Edit risk %(ref)s") % {"ref": risk.reference},
     )
 
 
@@ -383,16 +399,12 @@ def control_add(request: HttpRequest, pk: int) -> HttpResponse:
         if control is not None:
             messages.success(request, _("Control added."))
             return redirect("risks:detail", pk=pk)
-    return render(
+    return _form_page(
         request,
-        "risks/form.html",
-        {
-            "form": form,
-            "deployment": risk.deployment,
-            "risk": risk,
-            "title": _("New control for %(ref)s") % {"ref": risk.reference},
-        },
-        status=_status(form),
+        form,
+        deployment=risk.deployment,
+        risk=risk,
+        title=_("New control for %(ref)s") % {"ref": risk.reference},
     )
 
 
@@ -412,17 +424,12 @@ def control_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if result is not None:
             messages.success(request, _("Control saved."))
             return redirect("risks:detail", pk=control.risk_id)
-    return render(
+    return _form_page(
         request,
-        "risks/form.html",
-        {
-            "form": form,
-            "deployment": control.deployment,
-            "risk": control.risk,
-            "object": control,
-            "title": _("Control of %(ref)s") % {"ref": control.risk.reference},
-        },
-        status=_status(form),
+        form,
+        deployment=control.deployment,
+        risk=control.risk,
+        title=_("Control of %(ref)s") % {"ref": control.risk.reference},
     )
 
 
