@@ -290,6 +290,20 @@ def _category(category_id: int | None) -> HazardCategory | None:
     return HazardCategory.objects.filter(pk=category_id).first()
 
 
+def _resolve(changes: dict[str, Any]) -> dict[str, Any]:
+    """Turn ``*_id`` fields of a PATCH body into the objects the services take."""
+    lookups = {
+        "owner_party_id": ("owner_party", _party),
+        "owner_id": ("owner", _user),
+        "implementer_id": ("implementer", _user),
+        "category_id": ("category", _category),
+    }
+    for key, (name, lookup) in lookups.items():
+        if key in changes:
+            changes[name] = lookup(changes.pop(key))
+    return changes
+
+
 def _detail(user: Any, risk_id: int) -> Risk:
     risk = selectors.risk_get(user=user, pk=risk_id)
     risk.assessments_list = selectors.risk_assessments(risk=risk)  # type: ignore[attr-defined]
@@ -404,13 +418,7 @@ def patch_risk(request: HttpRequest, risk_id: int, payload: RiskPatch):  # type:
     """Change what the risk is about; send the ``version`` you read."""
     user = api_user(request)
     risk = selectors.risk_get(user=user, pk=risk_id)
-    changes = payload.dict(exclude_unset=True, exclude={"version"})
-    if "owner_party_id" in changes:
-        changes["owner_party"] = _party(changes.pop("owner_party_id"))
-    if "owner_id" in changes:
-        changes["owner"] = _user(changes.pop("owner_id"))
-    if "category_id" in changes:
-        changes["category"] = _category(changes.pop("category_id"))
+    changes = _resolve(payload.dict(exclude_unset=True, exclude={"version"}))
     services.risk_update(actor=user, risk=risk, version=payload.version, **changes)
     return _detail(user, risk_id)
 
@@ -484,11 +492,7 @@ def patch_control(request: HttpRequest, control_id: int, payload: ControlPatch):
     """Change a control or move its status; send the ``version`` you read."""
     user = api_user(request)
     control = selectors.control_get(user=user, pk=control_id)
-    changes = payload.dict(exclude_unset=True, exclude={"version"})
-    if "owner_party_id" in changes:
-        changes["owner_party"] = _party(changes.pop("owner_party_id"))
-    if "implementer_id" in changes:
-        changes["implementer"] = _user(changes.pop("implementer_id"))
+    changes = _resolve(payload.dict(exclude_unset=True, exclude={"version"}))
     services.control_update(
         actor=user, control=control, version=payload.version, **changes
     )
