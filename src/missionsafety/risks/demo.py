@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from missionsafety.core.demo import DemoContext
 from missionsafety.risks import services
 from missionsafety.risks.models import Decision, Hazard, HazardCategory, Risk
@@ -289,6 +291,17 @@ def _r12(ctx: DemoContext, r11_risks: list[Risk]) -> None:
     _accept(ctx, highs[1], "jfc.commander")
     _escalate(ctx, highs[2], "coy.commander", "Boven mijn bevoegdheid.")
 
+    # Accepted low risks whose controls are in place are monitored.
+    for risk in Risk.objects.filter(
+        deployment=r12, status=Risk.Status.ACCEPTED, residual_level="L"
+    ).order_by("number")[:4]:
+        services.risk_transition(
+            actor=ctx.user("bn.safety"),
+            risk=risk,
+            to_status=Risk.Status.MONITORED,
+            note="Maatregelen uitgevoerd; maandelijkse controle.",
+        )
+
     # One expired acceptance: accepted long ago, validity ran out.
     old = (
         Risk.objects.filter(
@@ -301,7 +314,9 @@ def _r12(ctx: DemoContext, r11_risks: list[Risk]) -> None:
         expired_on = ctx.days(-6)
         Decision.objects.filter(pk=old.accepted_decision_id).update(
             valid_until=expired_on,
-            decided_at=datetime.datetime.combine(ctx.days(-96), datetime.time(10)),
+            decided_at=timezone.make_aware(
+                datetime.datetime.combine(ctx.days(-96), datetime.time(10))
+            ),
         )
         Risk.objects.filter(pk=old.pk).update(acceptance_expires_on=expired_on)
 
