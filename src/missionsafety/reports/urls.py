@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from missionsafety.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("overview/", views.dashboard, name="dashboard"),
+]

@@ -8,3 +8,20 @@ class RisksConfig(AppConfig):
     name = "missionsafety.risks"
     label = "risks"
     verbose_name = _("Risks")
+
+    def ready(self) -> None:
+        from missionsafety.core.panels import register_panel
+        from missionsafety.risks import views
+
+        register_panel(
+            slot="deployment",
+            order=10,
+            template="risks/_deployment_panel.html",
+            context=views.deployment_panel,
+        )
+        register_panel(
+            slot="organisation",
+            order=10,
+            template="risks/_organisation_panel.html",
+            context=views.organisation_panel,
+        )

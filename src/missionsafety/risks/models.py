@@ -84,6 +84,10 @@ class RiskMatrix(VersionedModel):
 
     @property
     def in_use(self) -> bool:
+        """Whether a deployment uses the matrix (then it can no longer change)."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "deployments" in cache:
+            return bool(cache["deployments"])
         return self.deployments.exists()
 
 
@@ -176,6 +180,10 @@ class Hazard(BilingualNameMixin, TimeStampedModel):
     typical_consequence = models.JSONField(_("typical consequence"), default=dict)
     typical_controls = models.JSONField(_("typical controls"), default=list)
     active = models.BooleanField(_("active"), default=True)
+
+    @property
+    def description(self) -> str:
+        return pick({"nl": self.description_nl, "en": self.description_en})
 
     class Meta:
         verbose_name = _("library hazard")
@@ -290,6 +298,19 @@ class Risk(VersionedModel):
     reassessment_reason = models.CharField(
         _("reason for reassessment"), max_length=300, blank=True
     )
+    # Set by an escalation: the decision now lies with this organisation's
+    # commander (at least this echelon); cleared by a new assessment or decision.
+    escalated_to = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("escalated to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    escalation_echelon = models.PositiveSmallIntegerField(
+        _("echelon required after escalation"), null=True, blank=True
+    )
 
     objects = DeploymentScopedQuerySet.as_manager()
 
@@ -312,8 +333,54 @@ class Risk(VersionedModel):
             ),
         ]
 
+    # The risk's status machine; decisions and assessments move it (services).
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.IDENTIFIED: {Status.ASSESSED, Status.AWAITING_DECISION, Status.CLOSED},
+        Status.ASSESSED: {Status.ASSESSED, Status.AWAITING_DECISION, Status.CLOSED},
+        Status.AWAITING_DECISION: {
+            Status.AWAITING_DECISION,
+            Status.ACCEPTED,
+            Status.REJECTED,
+            Status.CLOSED,
+        },
+        Status.ACCEPTED: {Status.MONITORED, Status.AWAITING_DECISION, Status.CLOSED},
+        Status.REJECTED: {Status.ASSESSED, Status.AWAITING_DECISION, Status.CLOSED},
+        Status.MONITORED: {Status.AWAITING_DECISION, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+    OPEN_STATUSES = (
+        Status.IDENTIFIED,
+        Status.ASSESSED,
+        Status.AWAITING_DECISION,
+        Status.ACCEPTED,
+        Status.REJECTED,
+        Status.MONITORED,
+    )
+
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    @property
+    def acceptance_valid_until(self) -> Any:
+        """The end of the acceptance that covers the risk now (None if none does)."""
+        if self.status in (self.Status.ACCEPTED, self.Status.MONITORED):
+            return self.acceptance_expires_on
+        return None
+
+    @property
+    def acceptance_expired(self) -> bool:
+        """An acceptance that ran out and needs review."""
+        from django.utils import timezone
+
+        return (
+            self.status in (self.Status.ACCEPTED, self.Status.MONITORED)
+            and self.acceptance_expires_on is not None
+            and self.acceptance_expires_on < timezone.localdate()
+        )
 
     @property
     def reference(self) -> str:
@@ -447,6 +514,21 @@ class Control(VersionedModel):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open and past its due date."""
+        from django.utils import timezone
+
+        return (
+            self.is_open
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
 
 
 class Decision(models.Model):

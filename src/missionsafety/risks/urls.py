@@ -1,6 +1,31 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from missionsafety.risks import views
 
 app_name = "risks"
-urlpatterns: list = []
+urlpatterns = [
+    path("deployments/<int:deployment_pk>/risks/", views.register, name="register"),
+    path(
+        "deployments/<int:deployment_pk>/risks/new/",
+        views.risk_create,
+        name="create",
+    ),
+    path(
+        "deployments/<int:deployment_pk>/risks/start/",
+        views.register_start,
+        name="start",
+    ),
+    path("risks/<int:pk>/", views.risk_detail, name="detail"),
+    path("risks/<int:pk>/edit/", views.risk_edit, name="edit"),
+    path("risks/<int:pk>/assess/", views.risk_assess, name="assess"),
+    path("risks/<int:pk>/decide/", views.risk_decide, name="decide"),
+    path("risks/<int:pk>/status/", views.risk_status, name="status"),
+    path("risks/<int:pk>/controls/new/", views.control_add, name="control_add"),
+    path("controls/<int:pk>/edit/", views.control_edit, name="control_edit"),
+    path("awaiting/", views.awaiting, name="awaiting"),
+    path("library/", views.library, name="library"),
+    path("matrices/", views.matrices, name="matrices"),
+    path("matrices/<int:pk>/", views.matrix_detail, name="matrix"),
+]

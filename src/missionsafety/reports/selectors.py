@@ -1,0 +1,97 @@
+"""Reads for the cross-deployment overview: aggregated in the database, a
+constant number of queries whatever the number of deployments and risks."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from missionsafety.deployments.models import Deployment, Phase
+from missionsafety.risks.models import Control, Risk, RiskMatrix
+from missionsafety.risks.selectors import overall_level
+
+EXPIRING_DAYS = 14
+S = Risk.Status
+
+
+def overview_deployments(*, user: Any, include_closed: bool = False) -> Any:
+    qs = Deployment.objects.visible_to(user).select_related("matrix")
+    if not include_closed:
+        qs = qs.exclude(phase=Phase.CLOSED)
+    return qs.order_by("-start_date", "code")
+
+
+def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
+    """One row per deployment: overall residual level, risks per level, stop
+    flags, acceptances expiring and expired, overdue controls, awaiting decision."""
+    ids = [d.pk for d in deployments]
+    if not ids:
+        return []
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=EXPIRING_DAYS)
+    open_risks = Risk.objects.filter(deployment_id__in=ids).exclude(status=S.CLOSED)
+    accepted = Q(status__in=(S.ACCEPTED, S.MONITORED))
+    totals = {
+        row["deployment_id"]: row
+        for row in open_risks.values("deployment_id")
+        .annotate(
+            total=Count("id"),
+            stop=Count("id", filter=Q(stop_flag=True)),
+            awaiting=Count("id", filter=Q(status=S.AWAITING_DECISION)),
+            expired=Count("id", filter=accepted & Q(acceptance_expires_on__lt=today)),
+            expiring=Count(
+                "id",
+                filter=accepted
+                & Q(acceptance_expires_on__gte=today, acceptance_expires_on__lte=soon),
+            ),
+        )
+        .order_by()
+    }
+    per_level: dict[int, dict[str, int]] = defaultdict(dict)
+    for dep_id, level, n in (
+        open_risks.exclude(residual_level="")
+        .values_list("deployment_id", "residual_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        per_level[dep_id][level] = n
+    overdue = dict(
+        Control.objects.filter(
+            deployment_id__in=ids,
+            status__in=Control.OPEN_STATUSES,
+            due_date__lt=today,
+        )
+        .exclude(risk__status=S.CLOSED)
+        .values_list("deployment_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    default = None
+    if any(d.matrix_id is None for d in deployments):
+        default = (
+            RiskMatrix.objects.filter(is_default=True).order_by("-revision").first()
+        )
+    rows = []
+    for d in deployments:
+        matrix = d.matrix or default
+        levels = per_level.get(d.pk, {})
+        codes = matrix.level_codes if matrix else sorted(levels)
+        t = totals.get(d.pk, {})
+        rows.append(
+            {
+                "deployment": d,
+                "overall": overall_level(matrix, levels) if matrix else "",
+                "levels": [{"code": c, "count": levels.get(c, 0)} for c in codes],
+                "total": t.get("total", 0),
+                "stop": t.get("stop", 0),
+                "awaiting": t.get("awaiting", 0),
+                "expired": t.get("expired", 0),
+                "expiring": t.get("expiring", 0),
+                "overdue": overdue.get(d.pk, 0),
+            }
+        )
+    return rows

@@ -1,0 +1,34 @@
+"""The cross-deployment overview."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from missionsafety.core.panels import panels_for
+from missionsafety.core.selectors import paginate
+from missionsafety.reports import selectors
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    include_closed = request.GET.get("closed") == "1"
+    page = paginate(
+        selectors.overview_deployments(
+            user=request.user, include_closed=include_closed
+        ),
+        request.GET.get("page"),
+    )
+    rows = selectors.overview_rows(deployments=list(page.object_list))
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "page": page,
+            "rows": rows,
+            "include_closed": include_closed,
+            "expiring_days": selectors.EXPIRING_DAYS,
+            "panels": panels_for("dashboard", request, None),
+        },
+    )

@@ -1,0 +1,303 @@
+"""Forms of the risk register; the services validate, these only collect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from missionsafety.core.i18n import pick
+from missionsafety.deployments.models import Deployment, Party, Phase
+from missionsafety.organisations.models import User
+from missionsafety.risks.models import (
+    Assessment,
+    Control,
+    Decision,
+    Hazard,
+    HazardCategory,
+    Risk,
+    RiskMatrix,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PartyChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Party) -> str:  # type: ignore[override]
+        return f"{obj.organisation.short_name} ({obj.get_role_display()})"
+
+
+class PartiesChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Party) -> str:  # type: ignore[override]
+        return f"{obj.organisation.short_name} ({obj.get_role_display()})"
+
+
+def _parties(deployment: Deployment) -> Any:
+    return Party.objects.filter(deployment=deployment).select_related("organisation")
+
+
+def _users() -> Any:
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class RiskForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    hazard = forms.CharField(
+        label=_("hazard"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What can cause harm."),
+    )
+    cause = forms.CharField(
+        label=_("cause"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    consequence = forms.CharField(
+        label=_("consequence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=HazardCategory.objects.all(), required=False
+    )
+    activity = forms.CharField(label=_("activity"), max_length=200, required=False)
+    phases = forms.MultipleChoiceField(
+        label=_("phases"),
+        choices=Phase.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner_party = PartyChoice(label=_("owner party"), queryset=Party.objects.none())
+    owner = forms.ModelChoiceField(
+        label=_("risk owner"), queryset=User.objects.none(), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = _users()  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, risk: Risk) -> dict[str, Any]:
+        return {
+            "title": risk.title,
+            "hazard": risk.hazard,
+            "cause": risk.cause,
+            "consequence": risk.consequence,
+            "category": risk.category_id,
+            "activity": risk.activity,
+            "phases": risk.phases,
+            "owner_party": risk.owner_party_id,
+            "owner": risk.owner_id,
+            "version": risk.version,
+        }
+
+
+class NewRiskForm(RiskForm):
+    """A new risk with up to two first controls."""
+
+    control_1 = forms.CharField(
+        label=_("first control"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    control_1_kind = forms.ChoiceField(
+        label=_("kind of control"),
+        choices=Control.Kind.choices,
+        initial=Control.Kind.ADMINISTRATE,
+    )
+    control_1_owner = PartyChoice(
+        label=_("control owner party"), queryset=Party.objects.none(), required=False
+    )
+    control_2 = forms.CharField(
+        label=_("second control"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    control_2_kind = forms.ChoiceField(
+        label=_("kind of control"),
+        choices=Control.Kind.choices,
+        initial=Control.Kind.ADMINISTRATE,
+    )
+    control_2_owner = PartyChoice(
+        label=_("control owner party"), queryset=Party.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
+        super().__init__(*args, deployment=deployment, **kwargs)
+        for n in (1, 2):
+            self.fields[f"control_{n}_owner"].queryset = _parties(deployment)  # type: ignore[attr-defined]
+
+    def controls(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        specs = []
+        for n in (1, 2):
+            text = (data.get(f"control_{n}") or "").strip()
+            if text:
+                specs.append(
+                    {
+                        "description": text,
+                        "kind": data[f"control_{n}_kind"],
+                        "owner_party": data.get(f"control_{n}_owner")
+                        or data.get("owner_party"),
+                    }
+                )
+        return specs
+
+
+def _choices(levels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(x["code"], f"{x['code']} — {pick(x.get('name'))}") for x in levels]
+
+
+class AssessmentForm(forms.Form):
+    inherent_probability = forms.ChoiceField(label=_("inherent probability"))
+    inherent_severity = forms.ChoiceField(label=_("inherent severity"))
+    controls_considered = forms.CharField(
+        label=_("controls considered"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    residual_probability = forms.ChoiceField(label=_("residual probability"))
+    residual_severity = forms.ChoiceField(label=_("residual severity"))
+    reason = forms.ChoiceField(label=_("reason"), choices=Assessment.Reason.choices)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    request_decision = forms.BooleanField(
+        label=_("submit for a decision now"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, matrix: RiskMatrix, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        probabilities = _choices(matrix.probabilities)
+        severities = _choices(matrix.severities)
+        for name in ("inherent_probability", "residual_probability"):
+            self.fields[name].choices = probabilities  # type: ignore[attr-defined]
+        for name in ("inherent_severity", "residual_severity"):
+            self.fields[name].choices = severities  # type: ignore[attr-defined]
+
+
+class ControlForm(forms.Form):
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=Control.Kind.choices)
+    owner_party = PartyChoice(label=_("owner party"), queryset=Party.objects.none())
+    implementer = forms.ModelChoiceField(
+        label=_("implementer"), queryset=User.objects.none(), required=False
+    )
+    due_date = forms.DateField(label=_("due date"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]
+        self.fields["implementer"].queryset = _users()  # type: ignore[attr-defined]
+
+
+class ControlEditForm(ControlForm):
+    status = forms.ChoiceField(label=_("status"), choices=Control.Status.choices)
+    status_note = forms.CharField(
+        label=_("status note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, control: Control, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "description": control.description,
+                "kind": control.kind,
+                "owner_party": control.owner_party_id,
+                "implementer": control.implementer_id,
+                "due_date": control.due_date,
+                "status": control.status,
+                "status_note": control.status_note,
+                "version": control.version,
+            },
+        )
+        super().__init__(*args, deployment=control.deployment, **kwargs)
+        allowed = {control.status} | Control.TRANSITIONS.get(control.status, set())
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (v, label) for v, label in Control.Status.choices if v in allowed
+        ]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("decision"),
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    assessment = forms.IntegerField(widget=forms.HiddenInput)
+    parties_consulted = PartiesChoice(
+        label=_("parties consulted"),
+        queryset=Party.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    conditions = forms.CharField(
+        label=_("conditions (when accepting)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    valid_until = forms.DateField(
+        label=_("valid until (when accepting)"), required=False, widget=DateInput()
+    )
+    rationale = forms.CharField(
+        label=_("rationale or reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting."),
+    )
+
+    def __init__(self, *args: Any, risk: Risk, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parties_consulted"].queryset = _parties(risk.deployment)  # type: ignore[attr-defined]
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(
+        choices=[
+            (Risk.Status.AWAITING_DECISION, _("ask for a decision")),
+            (Risk.Status.MONITORED, _("monitor")),
+            (Risk.Status.CLOSED, _("close")),
+        ]
+    )
+    note = forms.CharField(required=False, max_length=500)
+
+
+class LibraryStartForm(forms.Form):
+    hazards = forms.ModelMultipleChoiceField(
+        label=_("hazards"),
+        queryset=Hazard.objects.filter(active=True).select_related("category"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner_party = PartyChoice(label=_("owner party"), queryset=Party.objects.none())
+
+    def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]
+
+
+class CopyStartForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("earlier register"), queryset=Deployment.objects.none()
+    )
+    owner_party = PartyChoice(
+        label=_("owner party where no matching party exists"),
+        queryset=Party.objects.none(),
+    )
+
+    def __init__(
+        self, *args: Any, deployment: Deployment, sources: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources  # type: ignore[attr-defined]
+        self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]

@@ -1,0 +1,428 @@
+"""Every read of the risk register a user makes."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from missionsafety.core.selectors import get_visible
+from missionsafety.deployments.models import Deployment, Party
+from missionsafety.risks import authority
+from missionsafety.risks.models import (
+    Assessment,
+    Control,
+    Decision,
+    Hazard,
+    HazardCategory,
+    Risk,
+    RiskMatrix,
+)
+
+S = Risk.Status
+
+SORTS = {
+    "number": ("number",),
+    "-number": ("-number",),
+    "title": ("title", "number"),
+    "-title": ("-title", "number"),
+    "level": ("residual_rank", "number"),
+    "-level": ("-residual_rank", "number"),
+    "status": ("status", "number"),
+    "-status": ("-status", "number"),
+    "owner": ("owner_party__organisation__short_name", "number"),
+    "-owner": ("-owner_party__organisation__short_name", "number"),
+    "expiry": ("acceptance_expires_on", "number"),
+    "-expiry": ("-acceptance_expires_on", "number"),
+}
+
+
+def _overdue_controls() -> Q:
+    return Q(status__in=Control.OPEN_STATUSES, due_date__lt=timezone.localdate())
+
+
+@dataclass
+class RegisterFilters:
+    """What the register is filtered and sorted by (GET parameters)."""
+
+    level: str = ""
+    status: str = ""
+    owner: str = ""
+    category: str = ""
+    phase: str = ""
+    overdue: bool = False
+    stop: bool = False
+    expired: bool = False
+    cell: str = ""  # "r:B:II" (residual) or "i:A:I" (inherent)
+    q: str = ""
+    sort: str = "-level"
+
+    @classmethod
+    def from_params(cls, params: Any) -> RegisterFilters:
+        def flag(name: str) -> bool:
+            return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
+
+        sort = params.get("sort", "-level") or "-level"
+        return cls(
+            level=str(params.get("level", ""))[:10],
+            status=str(params.get("status", ""))[:20],
+            owner=str(params.get("owner", ""))[:12],
+            category=str(params.get("category", ""))[:12],
+            phase=str(params.get("phase", ""))[:20],
+            overdue=flag("overdue"),
+            stop=flag("stop"),
+            expired=flag("expired"),
+            cell=str(params.get("cell", ""))[:20],
+            q=str(params.get("q", ""))[:100],
+            sort=sort if sort in SORTS else "-level",
+        )
+
+    @property
+    def active(self) -> bool:
+        return any(
+            [
+                self.level,
+                self.status,
+                self.owner,
+                self.category,
+                self.phase,
+                self.overdue,
+                self.stop,
+                self.expired,
+                self.cell,
+                self.q,
+            ]
+        )
+
+
+def risk_base() -> QuerySet[Risk]:
+    return Risk.objects.select_related(
+        "owner_party__organisation",
+        "category",
+        "owner",
+        "current_assessment",
+        "escalated_to",
+    )
+
+
+def register(
+    *, user: Any, deployment: Deployment, filters: RegisterFilters | None = None
+) -> QuerySet[Risk]:
+    """The deployment's risks, filtered and sorted (control counts are added to
+    the shown page by ``with_control_counts``: counting over the whole register
+    before the page is cut would cost a join over every control)."""
+    f = filters or RegisterFilters()
+    qs = (
+        Risk.objects.visible_to(user)
+        .filter(deployment=deployment)
+        .select_related("owner_party__organisation", "category", "escalated_to")
+    )
+    if f.level:
+        qs = qs.filter(residual_level=f.level)
+    if f.status == "open":
+        qs = qs.exclude(status=S.CLOSED)
+    elif f.status in S.values:
+        qs = qs.filter(status=f.status)
+    if f.owner.isdigit():
+        qs = qs.filter(owner_party_id=int(f.owner))
+    if f.category.isdigit():
+        qs = qs.filter(category_id=int(f.category))
+    if f.phase:
+        qs = qs.annotate(phases_text=Cast("phases", TextField())).filter(
+            phases_text__contains=f'"{f.phase}"'
+        )
+    if f.overdue:
+        qs = qs.filter(
+            Exists(Control.objects.filter(_overdue_controls(), risk=OuterRef("pk")))
+        )
+    if f.stop:
+        qs = qs.filter(stop_flag=True)
+    if f.expired:
+        qs = qs.filter(
+            status__in=(S.ACCEPTED, S.MONITORED),
+            acceptance_expires_on__lt=timezone.localdate(),
+        )
+    if f.cell:
+        parts = f.cell.split(":")
+        if len(parts) == 3 and parts[0] in {"r", "i"}:
+            prefix = "residual" if parts[0] == "r" else "inherent"
+            qs = qs.exclude(status=S.CLOSED).filter(
+                **{
+                    f"current_assessment__{prefix}_probability": parts[1],
+                    f"current_assessment__{prefix}_severity": parts[2],
+                }
+            )
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(hazard__icontains=f.q))
+    return qs.order_by(*SORTS[f.sort])
+
+
+def with_control_counts(risks: Any) -> list[Risk]:
+    """Set ``n_controls`` and ``n_overdue`` on a page of risks, in one query."""
+    rows = list(risks)
+    counts = {
+        row["risk_id"]: row
+        for row in Control.objects.filter(risk_id__in=[r.pk for r in rows])
+        .values("risk_id")
+        .annotate(
+            total=Count("id"),
+            overdue=Count("id", filter=_overdue_controls()),
+        )
+        .order_by()
+    }
+    for risk in rows:
+        row = counts.get(risk.pk, {})
+        risk.n_controls = row.get("total", 0)  # type: ignore[attr-defined]
+        risk.n_overdue = row.get("overdue", 0)  # type: ignore[attr-defined]
+    return rows
+
+
+def risk_get(*, user: Any, pk: Any) -> Risk:
+    """One risk the user may see (404 otherwise), with what its page needs."""
+    return get_visible(
+        risk_base()
+        .select_related(
+            "deployment__matrix",
+            "accepted_decision",
+            "source_hazard",
+            "copied_from__deployment",
+        )
+        .prefetch_related(
+            Prefetch(
+                "deployment__parties",
+                queryset=Party.objects.select_related("organisation"),
+            )
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def risk_controls(*, risk: Risk) -> list[Control]:
+    controls = list(
+        risk.controls.select_related("owner_party__organisation", "implementer")
+    )
+    return controls
+
+
+def risk_assessments(*, risk: Risk) -> list[Assessment]:
+    return list(risk.assessments.select_related("assessor").order_by("-sequence"))
+
+
+def risk_decisions(*, risk: Risk) -> list[Decision]:
+    return list(
+        risk.decisions.select_related(
+            "decided_by", "decided_for", "escalated_to", "assessment"
+        )
+        .prefetch_related(
+            Prefetch(
+                "parties_consulted",
+                queryset=Party.objects.select_related("organisation"),
+            )
+        )
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def control_get(*, user: Any, pk: Any) -> Control:
+    return get_visible(
+        Control.objects.select_related(
+            "risk",
+            "risk__deployment",
+            "owner_party__organisation",
+            "implementer",
+            "deployment",
+        ).prefetch_related(
+            Prefetch(
+                "deployment__parties",
+                queryset=Party.objects.select_related("organisation"),
+            )
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def heatmap_counts(
+    *, user: Any, deployment: Deployment
+) -> dict[str, dict[tuple[str, str], int]]:
+    """Open risks per cell (probability, severity), inherent and residual."""
+    base = (
+        Risk.objects.visible_to(user)
+        .filter(deployment=deployment, current_assessment__isnull=False)
+        .exclude(status=S.CLOSED)
+    )
+    result: dict[str, dict[tuple[str, str], int]] = {}
+    for kind in ("inherent", "residual"):
+        p = f"current_assessment__{kind}_probability"
+        s = f"current_assessment__{kind}_severity"
+        rows = base.values(p, s).annotate(n=Count("id")).order_by()
+        result[kind] = {(row[p], row[s]): row["n"] for row in rows}
+    return result
+
+
+def deployment_summary(*, user: Any, deployment: Deployment) -> dict[str, Any]:
+    """Overall residual level and counts for the deployment page (constant queries)."""
+    today = timezone.localdate()
+    open_risks = (
+        Risk.objects.visible_to(user)
+        .filter(deployment=deployment)
+        .exclude(status=S.CLOSED)
+    )
+    per_level = dict(
+        open_risks.exclude(residual_level="")
+        .values_list("residual_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    totals = open_risks.aggregate(
+        total=Count("id"),
+        stop=Count("id", filter=Q(stop_flag=True)),
+        awaiting=Count("id", filter=Q(status=S.AWAITING_DECISION)),
+        expired=Count(
+            "id",
+            filter=Q(
+                status__in=(S.ACCEPTED, S.MONITORED), acceptance_expires_on__lt=today
+            ),
+        ),
+        unassessed=Count("id", filter=Q(current_assessment__isnull=True)),
+    )
+    matrix = authority.matrix_of(deployment)
+    overall = overall_level(matrix, per_level)
+    overdue = list(
+        Control.objects.visible_to(user)
+        .filter(_overdue_controls(), deployment=deployment)
+        .exclude(risk__status=S.CLOSED)
+        .select_related("risk", "owner_party__organisation")
+        .order_by("due_date")[:10]
+    )
+    stopped = list(
+        open_risks.filter(stop_flag=True).order_by("-residual_rank", "number")[:10]
+    )
+    return {
+        "matrix": matrix,
+        "overall": overall,
+        "levels": [
+            {"code": c, "count": per_level.get(c, 0)} for c in matrix.level_codes
+        ],
+        "overdue": overdue,
+        "stopped": stopped,
+        **totals,
+    }
+
+
+def overall_level(matrix: RiskMatrix, per_level: dict[str, int]) -> str:
+    """The highest residual level among open risks ('' when none assessed)."""
+    present = [c for c in matrix.level_codes if per_level.get(c)]
+    return present[-1] if present else ""
+
+
+def organisation_controls(*, user: Any, organisation: Any) -> list[Control]:
+    """Open controls owned by the organisation's parties, overdue first."""
+    return list(
+        Control.objects.visible_to(user)
+        .filter(
+            owner_party__organisation=organisation,
+            status__in=Control.OPEN_STATUSES,
+        )
+        .exclude(risk__status=S.CLOSED)
+        .select_related("risk", "deployment")
+        .order_by("due_date", "pk")[:25]
+    )
+
+
+def awaiting_for(*, user: Any) -> dict[str, list[Risk]]:
+    """What the user, as commander, must decide: risks awaiting a decision whose
+    required authority they hold (escalated ones included), and expired
+    acceptances that need review."""
+    from missionsafety.core.permissions import current_memberships
+
+    if not any(m.role == "commander" for m in current_memberships(user)):
+        return {"awaiting": [], "expired": []}
+    today = timezone.localdate()
+    candidates = list(
+        risk_base()
+        .visible_to(user)
+        .filter(
+            Q(status=S.AWAITING_DECISION)
+            | Q(
+                status__in=(S.ACCEPTED, S.MONITORED),
+                acceptance_expires_on__lt=today,
+            )
+        )
+        .exclude(residual_level="")
+        .select_related("deployment__matrix")
+        .prefetch_related(
+            Prefetch(
+                "deployment__parties",
+                queryset=Party.objects.select_related("organisation"),
+            ),
+            "deployment__matrix__rules",
+        )
+        .order_by("-residual_rank", "deployment__code", "number")[:500]
+    )
+    matrices: dict[int, Any] = {}
+    awaiting, expired = [], []
+    for risk in candidates:
+        matrix = risk.deployment.matrix
+        if matrix is not None:
+            matrix = matrices.setdefault(matrix.pk, matrix)
+            if not hasattr(matrix, "_rule_list"):
+                matrix._rule_list = list(matrix.rules.all())
+            risk.deployment.matrix = matrix
+        requirement = authority.requirement_for(risk)
+        if requirement is None:
+            continue
+        if authority.deciding_organisation(user, requirement, risk.deployment) is None:
+            continue
+        risk.requirement = requirement  # type: ignore[attr-defined]
+        (awaiting if risk.status == S.AWAITING_DECISION else expired).append(risk)
+    return {"awaiting": awaiting, "expired": expired}
+
+
+def library(*, q: str = "", category: str = "") -> QuerySet[Hazard]:
+    qs = Hazard.objects.filter(active=True).select_related("category")
+    if category.isdigit():
+        qs = qs.filter(category_id=int(category))
+    if q:
+        qs = qs.filter(
+            Q(name_nl__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(description_nl__icontains=q)
+            | Q(description_en__icontains=q)
+        )
+    return qs.order_by("category__code", "code")
+
+
+def categories() -> list[HazardCategory]:
+    return list(HazardCategory.objects.order_by("code"))
+
+
+def matrices() -> QuerySet[RiskMatrix]:
+    return RiskMatrix.objects.prefetch_related("rules").order_by("code", "-revision")
+
+
+def earlier_registers(*, user: Any, deployment: Deployment) -> QuerySet[Deployment]:
+    """Other deployments the user may see that have risks to copy."""
+    return (
+        Deployment.objects.visible_to(user)
+        .exclude(pk=deployment.pk)
+        .filter(Exists(Risk.objects.filter(deployment=OuterRef("pk"))))
+        .order_by("-start_date")
+    )
+
+
+def expiring_soon(days: int = 14) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)

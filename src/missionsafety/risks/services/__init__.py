@@ -1,0 +1,54 @@
+"""Every write to the risk register: matrices, risks, assessments, controls,
+decisions and the starts of a register from the library or an earlier one."""
+
+from __future__ import annotations
+
+from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES
+from missionsafety.risks.services.decisions import (
+    decide,
+    decision_accept,
+    decision_escalate,
+    decision_reject,
+)
+from missionsafety.risks.services.matrices import (
+    matrix_new_revision,
+    matrix_refuse_if_in_use,
+    matrix_update,
+    matrix_validate,
+    rule_update,
+)
+from missionsafety.risks.services.register import (
+    RISK_EDITABLE,
+    assessment_record,
+    control_add,
+    control_update,
+    risk_create,
+    risk_require_reassessment,
+    risk_transition,
+    risk_update,
+)
+from missionsafety.risks.services.reuse import register_copy, register_from_library
+
+__all__ = [
+    "ASSESS_ROLES",
+    "EDIT_ROLES",
+    "RISK_EDITABLE",
+    "assessment_record",
+    "control_add",
+    "control_update",
+    "decide",
+    "decision_accept",
+    "decision_escalate",
+    "decision_reject",
+    "matrix_new_revision",
+    "matrix_refuse_if_in_use",
+    "matrix_update",
+    "matrix_validate",
+    "register_copy",
+    "register_from_library",
+    "risk_create",
+    "risk_require_reassessment",
+    "risk_transition",
+    "risk_update",
+    "rule_update",
+]

@@ -1,0 +1,355 @@
+"""Decisions on a risk: accept, reject or escalate, with the authority for it."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from missionsafety.audit.services import record_change
+from missionsafety.core.events import publish
+from missionsafety.core.exceptions import NotAllowed, ValidationError
+from missionsafety.core.permissions import require, require_writer
+from missionsafety.deployments.models import Party
+from missionsafety.risks import authority
+from missionsafety.risks.models import (
+    Assessment,
+    Decision,
+    Risk,
+)
+from missionsafety.risks.services.common import (
+    S,
+    check_party,
+    locked_risk,
+    move_status,
+    save_risk,
+)
+
+# -- decisions ------------------------------------------------------------
+
+
+def _decision_checks(risk: Risk, assessment: Assessment | None) -> Assessment:
+    if risk.status != S.AWAITING_DECISION:
+        raise ValidationError(
+            {
+                "__all__": _("This risk does not await a decision (it is %(status)s).")
+                % {"status": S(risk.status).label}
+            }
+        )
+    current = risk.current_assessment_id
+    if assessment is None or current is None or assessment.pk != current:
+        raise ValidationError(
+            {
+                "assessment": _(
+                    "This assessment has been superseded; decide on the current one "
+                    "(no. %(seq)s)."
+                )
+                % {
+                    "seq": risk.current_assessment.sequence
+                    if risk.current_assessment
+                    else "—"
+                }
+            }
+        )
+    return assessment
+
+
+def _requirement(risk: Risk) -> authority.Requirement:
+    requirement = authority.requirement_for(risk)
+    if requirement is None:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "The matrix has no acceptance rule for level %(level)s in this "
+                    "phase; ask an administrator to add one."
+                )
+                % {"level": risk.residual_level or "—"}
+            }
+        )
+    return requirement
+
+
+def _decision(
+    *,
+    risk: Risk,
+    assessment: Assessment,
+    outcome: str,
+    actor: Any,
+    requirement: authority.Requirement,
+    decided_for: Any,
+    rationale: str,
+    **extra: Any,
+) -> Decision:
+    held = (
+        _("commander %(org)s") % {"org": decided_for.short_name}
+        if decided_for is not None
+        else ""
+    )
+    return Decision.objects.create(
+        risk=risk,
+        assessment=assessment,
+        deployment=risk.deployment,
+        outcome=outcome,
+        decided_by=actor,
+        decided_for=decided_for,
+        level=assessment.residual_level,
+        authority_required=requirement.as_record(),
+        authority_held=held,
+        rationale=rationale,
+        **extra,
+    )
+
+
+def _commander_org(actor: Any, risk: Risk) -> Any:
+    from missionsafety.core.permissions import acting_parties, current_memberships
+
+    commands = [m for m in current_memberships(actor) if m.role == "commander"]
+    parties = {p.organisation_id for p in acting_parties(actor, risk.deployment)}
+    for membership in sorted(commands, key=lambda m: -m.organisation.echelon):
+        scope = set(membership.organisation.ancestor_ids)
+        if parties & scope:
+            return membership.organisation
+    return commands[0].organisation if commands else None
+
+
+@transaction.atomic
+def decision_accept(
+    *,
+    actor: Any,
+    risk: Risk,
+    assessment: Assessment | None,
+    parties_consulted: Iterable[Party] = (),
+    conditions: str = "",
+    valid_until: datetime.date | None = None,
+    rationale: str = "",
+) -> Decision:
+    """Accept the residual risk of the current assessment, with the authority for it.
+
+    Refused (NotAllowed, with the authority required and who holds it) without
+    that authority; refused while a party the rule names was not consulted.
+    """
+    require_writer(actor)
+    risk = locked_risk(risk)
+    assessment = _decision_checks(risk, assessment)
+    if Decision.objects.filter(assessment=assessment, outcome="accept").exists():
+        raise ValidationError(
+            {"assessment": _("This assessment has already been accepted.")}
+        )
+    requirement = _requirement(risk)
+    organisation = authority.deciding_organisation(actor, requirement, risk.deployment)
+    if organisation is None:
+        authority.holders_of(requirement, risk.deployment)
+        raise NotAllowed(
+            authority.refusal_message(requirement), **requirement.as_details()
+        )
+    consulted = list(parties_consulted)
+    for party in consulted:
+        check_party(risk.deployment, party, "parties_consulted")
+    # The decider's own party counts as consulted: its organisation, or the unit
+    # above it below formation level (a company deciding for its battalion).
+    own = {
+        p.pk
+        for p in risk.deployment.party_list
+        if p.organisation_id == organisation.pk
+        or (
+            p.organisation_id in organisation.ancestor_ids
+            and p.organisation.echelon < authority.FORMATION
+        )
+    }
+    done = {p.pk for p in consulted} | own
+    missing = [
+        p
+        for p in authority.required_consultation(risk, requirement.rule)
+        if p.pk not in done
+    ]
+    if missing:
+        raise ValidationError(
+            {
+                "parties_consulted": _(
+                    "Consult these parties before accepting (%(rule)s): %(parties)s."
+                )
+                % {
+                    "rule": authority.consultation_hint(requirement.rule),
+                    "parties": ", ".join(str(p.organisation) for p in missing),
+                }
+            }
+        )
+    today = timezone.localdate()
+    latest = today + datetime.timedelta(days=requirement.rule.validity_days)
+    valid_until = valid_until or latest
+    if valid_until > latest:
+        raise ValidationError(
+            {
+                "valid_until": _(
+                    "An acceptance of a %(level)s risk is valid for at most %(days)s "
+                    "days (until %(date)s)."
+                )
+                % {
+                    "level": requirement.level,
+                    "days": requirement.rule.validity_days,
+                    "date": latest.isoformat(),
+                }
+            }
+        )
+    if valid_until < today:
+        raise ValidationError({"valid_until": _("The validity lies in the past.")})
+    if not (rationale or "").strip():
+        rationale = conditions or _("Accepted.")
+    try:
+        with transaction.atomic():
+            decision = _decision(
+                risk=risk,
+                assessment=assessment,
+                outcome=Decision.Outcome.ACCEPT,
+                actor=actor,
+                requirement=requirement,
+                decided_for=organisation,
+                rationale=rationale,
+                conditions=conditions or "",
+                valid_until=valid_until,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"assessment": _("This assessment has already been accepted.")}
+        ) from exc
+    decision.parties_consulted.set(consulted)
+    before = {"status": risk.status, "stop_flag": risk.stop_flag}
+    move_status(risk, S.ACCEPTED)
+    risk.accepted_decision = decision
+    risk.acceptance_expires_on = valid_until
+    risk.stop_flag = False
+    risk.escalated_to = None
+    risk.escalation_echelon = None
+    save_risk(
+        risk,
+        [
+            "status",
+            "accepted_decision",
+            "acceptance_expires_on",
+            "stop_flag",
+            "escalated_to",
+            "escalation_echelon",
+        ],
+    )
+    record_change(
+        actor=actor,
+        obj=risk,
+        action="accept",
+        before=before,
+        after={
+            "decision": decision.pk,
+            "assessment": assessment.sequence,
+            "level": decision.level,
+            "authority": requirement.text,
+            "decided_for": organisation.short_name,
+            "parties_consulted": sorted(str(p.organisation) for p in consulted),
+            "conditions": conditions,
+            "valid_until": valid_until,
+        },
+    )
+    publish("risk.accepted", risk=risk, decision=decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def decision_reject(
+    *, actor: Any, risk: Risk, assessment: Assessment | None, rationale: str
+) -> Decision:
+    """Send the risk back for re-work, with the reason."""
+    require(actor, risk.deployment, "commander")
+    risk = locked_risk(risk)
+    assessment = _decision_checks(risk, assessment)
+    if not (rationale or "").strip():
+        raise ValidationError({"rationale": _("Say why the risk goes back.")})
+    requirement = _requirement(risk)
+    decision = _decision(
+        risk=risk,
+        assessment=assessment,
+        outcome=Decision.Outcome.REJECT,
+        actor=actor,
+        requirement=requirement,
+        decided_for=_commander_org(actor, risk),
+        rationale=rationale.strip(),
+    )
+    move_status(risk, S.REJECTED)
+    risk.escalated_to = None
+    risk.escalation_echelon = None
+    save_risk(risk, ["status", "escalated_to", "escalation_echelon"])
+    record_change(
+        actor=actor,
+        obj=risk,
+        action="reject",
+        before={"status": S.AWAITING_DECISION},
+        after={"decision": decision.pk, "status": risk.status, "rationale": rationale},
+    )
+    publish("risk.rejected", risk=risk, decision=decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def decision_escalate(
+    *, actor: Any, risk: Risk, assessment: Assessment | None, rationale: str = ""
+) -> Decision:
+    """Pass the decision up: to the level required when the actor lacks it, else
+    to the next level of the chain. The risk then awaits that level."""
+    require(actor, risk.deployment, "commander")
+    risk = locked_risk(risk)
+    assessment = _decision_checks(risk, assessment)
+    requirement = _requirement(risk)
+    own = authority.deciding_organisation(actor, requirement, risk.deployment)
+    if own is not None and requirement.echelon >= authority.DEFENCE:
+        raise ValidationError(
+            {"__all__": _("There is no higher level to escalate to; decide here.")}
+        )
+    echelon, target = authority.escalation_target(
+        requirement, risk.deployment, actor_holds=own is not None
+    )
+    if not (rationale or "").strip():
+        rationale = _("Escalated to the level that can decide.")
+    decision = _decision(
+        risk=risk,
+        assessment=assessment,
+        outcome=Decision.Outcome.ESCALATE,
+        actor=actor,
+        requirement=requirement,
+        decided_for=own or _commander_org(actor, risk),
+        rationale=rationale.strip(),
+        escalated_to=target,
+    )
+    before = {
+        "escalated_to": risk.escalated_to_id,
+        "escalation_echelon": risk.escalation_echelon,
+    }
+    risk.escalated_to = target
+    risk.escalation_echelon = echelon
+    save_risk(risk, ["escalated_to", "escalation_echelon"])
+    record_change(
+        actor=actor,
+        obj=risk,
+        action="escalate",
+        before=before,
+        after={
+            "decision": decision.pk,
+            "escalated_to": str(target) if target else None,
+            "echelon": echelon,
+            "rationale": rationale,
+        },
+    )
+    publish("risk.escalated", risk=risk, decision=decision, actor=actor)
+    return decision
+
+
+def decide(*, outcome: str, **kwargs: Any) -> Decision:
+    """One entry for pages and the API: accept, reject or escalate."""
+    if outcome == Decision.Outcome.ACCEPT:
+        return decision_accept(**kwargs)
+    common = {k: kwargs[k] for k in ("actor", "risk", "assessment") if k in kwargs}
+    if outcome == Decision.Outcome.REJECT:
+        return decision_reject(rationale=kwargs.get("rationale", ""), **common)
+    if outcome == Decision.Outcome.ESCALATE:
+        return decision_escalate(rationale=kwargs.get("rationale", ""), **common)
+    raise ValidationError({"outcome": _("Choose accept, reject or escalate.")})

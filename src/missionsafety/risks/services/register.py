@@ -1,0 +1,438 @@
+"""Writes to risks, assessments and controls."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from missionsafety.audit.services import record_change, snapshot
+from missionsafety.core.events import publish
+from missionsafety.core.exceptions import ValidationError
+from missionsafety.core.permissions import require
+from missionsafety.core.services import update_versioned
+from missionsafety.deployments.models import Deployment, Party
+from missionsafety.risks import authority
+from missionsafety.risks.models import (
+    Assessment,
+    Control,
+    Decision,
+    Hazard,
+    HazardCategory,
+    Risk,
+)
+from missionsafety.risks.services.common import (
+    ASSESS_ROLES,
+    EDIT_ROLES,
+    S,
+    check_party,
+    check_phases,
+    locked_risk,
+    move_status,
+    next_number,
+    save_risk,
+)
+
+# -- risks ----------------------------------------------------------------
+
+
+@transaction.atomic
+def risk_create(
+    *,
+    actor: Any,
+    deployment: Deployment,
+    title: str,
+    hazard: str,
+    owner_party: Party | None,
+    cause: str = "",
+    consequence: str = "",
+    category: HazardCategory | None = None,
+    activity: str = "",
+    phases: Iterable[str] = (),
+    owner: Any = None,
+    source_hazard: Hazard | None = None,
+    copied_from: Risk | None = None,
+    controls: Iterable[dict[str, Any]] = (),
+) -> Risk:
+    """Record a new, unassessed risk in the deployment's register."""
+    require(actor, deployment, *EDIT_ROLES)
+    check_party(deployment, owner_party, "owner_party")
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the risk a title.")})
+    if not (hazard or "").strip():
+        raise ValidationError({"hazard": _("Describe the hazard.")})
+    risk = Risk(
+        deployment=deployment,
+        number=next_number(deployment),
+        title=title.strip(),
+        hazard=hazard.strip(),
+        cause=cause or "",
+        consequence=consequence or "",
+        category=category,
+        activity=activity or "",
+        phases=check_phases(phases),
+        owner_party=owner_party,
+        owner=owner,
+        source_hazard=source_hazard,
+        copied_from=copied_from,
+        status=S.IDENTIFIED,
+    )
+    risk.full_clean(exclude=["current_assessment", "accepted_decision"])
+    risk.save()
+    record_change(actor=actor, obj=risk, action="create", after=snapshot(risk))
+    for spec in controls:
+        control_add(actor=actor, risk=risk, **spec)
+    return risk
+
+
+RISK_EDITABLE = {
+    "title",
+    "hazard",
+    "cause",
+    "consequence",
+    "category",
+    "activity",
+    "phases",
+    "owner_party",
+    "owner",
+}
+
+
+@transaction.atomic
+def risk_update(*, actor: Any, risk: Risk, version: int | None, **changes: Any) -> Risk:
+    """Change what a risk is about; its levels change only by a new assessment."""
+    require(actor, risk.deployment, *EDIT_ROLES)
+    unknown = set(changes) - RISK_EDITABLE
+    if unknown:
+        raise ValidationError(
+            {f: _("This field cannot be changed here.") for f in sorted(unknown)}
+        )
+    if "owner_party" in changes:
+        check_party(risk.deployment, changes["owner_party"], "owner_party")
+    if "phases" in changes:
+        changes["phases"] = check_phases(changes["phases"])
+    for key in ("title", "hazard"):
+        if key in changes and not (changes[key] or "").strip():
+            raise ValidationError({key: _("This field cannot be empty.")})
+    return update_versioned(
+        obj=risk,
+        actor=actor,
+        version=version,
+        changes=changes,
+        exclude_from_clean=["current_assessment", "accepted_decision"],
+    )
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor: Any,
+    risk: Risk,
+    inherent_probability: str,
+    inherent_severity: str,
+    residual_probability: str,
+    residual_severity: str,
+    reason: str = Assessment.Reason.INITIAL,
+    controls_considered: str = "",
+    note: str = "",
+    request_decision: bool = True,
+) -> Assessment:
+    """Record a new assessment; the risk then needs a (new) decision.
+
+    A residual level above the level last accepted flags the risk *stop:
+    re-approval needed* until a commander accepts it again.
+    """
+    require(actor, risk.deployment, *ASSESS_ROLES)
+    risk = locked_risk(risk)
+    if risk.status == S.CLOSED:
+        raise ValidationError({"status": _("A closed risk is not assessed again.")})
+    matrix = authority.matrix_of(risk.deployment)
+    errors: dict[str, str] = {}
+    for name, value, codes in (
+        ("inherent_probability", inherent_probability, matrix.probability_codes),
+        ("inherent_severity", inherent_severity, matrix.severity_codes),
+        ("residual_probability", residual_probability, matrix.probability_codes),
+        ("residual_severity", residual_severity, matrix.severity_codes),
+    ):
+        if value not in codes:
+            errors[name] = _(
+                "“%(value)s” is not in the matrix %(matrix)s; choose one of %(codes)s."
+            ) % {"value": value, "matrix": matrix.name, "codes": ", ".join(codes)}
+    if reason not in Assessment.Reason.values:
+        errors["reason"] = _("Choose a reason for this assessment.")
+    if errors:
+        raise ValidationError(errors)
+    inherent = matrix.level_for(inherent_probability, inherent_severity)
+    residual = matrix.level_for(residual_probability, residual_severity)
+    if matrix.rank(residual) > matrix.rank(inherent):
+        raise ValidationError(
+            {
+                "residual_severity": _(
+                    "The residual level (%(residual)s) cannot be higher than the "
+                    "inherent level (%(inherent)s): controls do not add risk."
+                )
+                % {"residual": residual, "inherent": inherent}
+            }
+        )
+    last = risk.assessments.aggregate(m=Max("sequence"))["m"] or 0
+    assessment = Assessment.objects.create(
+        risk=risk,
+        deployment=risk.deployment,
+        sequence=last + 1,
+        inherent_probability=inherent_probability,
+        inherent_severity=inherent_severity,
+        inherent_level=inherent,
+        controls_considered=controls_considered or "",
+        residual_probability=residual_probability,
+        residual_severity=residual_severity,
+        residual_level=residual,
+        residual_rank=matrix.rank(residual),
+        reason=reason,
+        note=note or "",
+        assessor=actor,
+    )
+    before = {
+        "status": risk.status,
+        "inherent_level": risk.inherent_level,
+        "residual_level": risk.residual_level,
+        "stop_flag": risk.stop_flag,
+    }
+    stop = False
+    if risk.accepted_decision_id is not None:
+        accepted = Decision.objects.get(pk=risk.accepted_decision_id)
+        stop = matrix.rank(residual) > matrix.rank(accepted.level)
+    needs_decision = request_decision or risk.status in (
+        S.AWAITING_DECISION,
+        S.ACCEPTED,
+        S.MONITORED,
+    )
+    move_status(risk, S.AWAITING_DECISION if needs_decision else S.ASSESSED)
+    risk.current_assessment = assessment
+    risk.inherent_level = inherent
+    risk.residual_level = residual
+    risk.residual_rank = matrix.rank(residual)
+    risk.reassessment_required = False
+    risk.reassessment_reason = ""
+    risk.escalated_to = None
+    risk.escalation_echelon = None
+    if stop:
+        risk.stop_flag = True
+    save_risk(
+        risk,
+        [
+            "status",
+            "current_assessment",
+            "inherent_level",
+            "residual_level",
+            "residual_rank",
+            "reassessment_required",
+            "reassessment_reason",
+            "escalated_to",
+            "escalation_echelon",
+            "stop_flag",
+        ],
+    )
+    record_change(
+        actor=actor,
+        obj=risk,
+        action="assess",
+        before=before,
+        after={
+            "assessment": assessment.pk,
+            "sequence": assessment.sequence,
+            "reason": reason,
+            "inherent": f"{inherent_probability}/{inherent_severity} → {inherent}",
+            "residual": f"{residual_probability}/{residual_severity} → {residual}",
+            "status": risk.status,
+            "stop_flag": risk.stop_flag,
+        },
+    )
+    if stop:
+        publish("risk.stop_flagged", risk=risk, assessment=assessment, actor=actor)
+    if risk.status == S.AWAITING_DECISION:
+        publish(
+            "risk.decision_requested", risk=risk, assessment=assessment, actor=actor
+        )
+    return assessment
+
+
+@transaction.atomic
+def risk_transition(*, actor: Any, risk: Risk, to_status: str, note: str = "") -> Risk:
+    """Ask for a decision, start monitoring an accepted risk, or close a risk."""
+    require(actor, risk.deployment, *ASSESS_ROLES)
+    risk = locked_risk(risk)
+    manual = {S.AWAITING_DECISION, S.MONITORED, S.CLOSED}
+    if to_status not in manual:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Acceptance and rejection are decisions; record a decision instead."
+                )
+            }
+        )
+    if to_status == S.AWAITING_DECISION and risk.current_assessment_id is None:
+        raise ValidationError(
+            {"status": _("Assess the risk before asking for a decision.")}
+        )
+    before = risk.status
+    move_status(risk, to_status)
+    save_risk(risk, ["status"])
+    record_change(
+        actor=actor,
+        obj=risk,
+        action="status",
+        before={"status": before},
+        after={"status": to_status, "note": note},
+    )
+    if to_status == S.AWAITING_DECISION:
+        publish(
+            "risk.decision_requested",
+            risk=risk,
+            assessment=risk.current_assessment,
+            actor=actor,
+        )
+    return risk
+
+
+# -- controls -------------------------------------------------------------
+
+
+def _check_due(deployment: Deployment, due: datetime.date | None) -> None:
+    if due is not None and due < deployment.start_date:
+        raise ValidationError(
+            {
+                "due_date": _(
+                    "The due date lies before the start of the deployment (%(start)s)."
+                )
+                % {"start": deployment.start_date.isoformat()}
+            }
+        )
+
+
+@transaction.atomic
+def control_add(
+    *,
+    actor: Any,
+    risk: Risk,
+    description: str,
+    kind: str,
+    owner_party: Party | None,
+    implementer: Any = None,
+    due_date: datetime.date | None = None,
+) -> Control:
+    """Add a control, owned by any party of the deployment."""
+    deployment = risk.deployment
+    require(actor, deployment, *EDIT_ROLES)
+    check_party(deployment, owner_party, "owner_party")
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Describe the control.")})
+    if kind not in Control.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of control.")})
+    _check_due(deployment, due_date)
+    control = Control.objects.create(
+        risk=risk,
+        deployment=deployment,
+        description=description.strip(),
+        kind=kind,
+        owner_party=owner_party,
+        implementer=implementer,
+        due_date=due_date,
+    )
+    record_change(actor=actor, obj=control, action="create", after=snapshot(control))
+    return control
+
+
+@transaction.atomic
+def control_update(
+    *, actor: Any, control: Control, version: int | None, **changes: Any
+) -> Control:
+    """Change a control; a status change follows the control's status machine."""
+    deployment = control.deployment
+    require(actor, deployment, *EDIT_ROLES)
+    allowed = {
+        "description",
+        "kind",
+        "owner_party",
+        "implementer",
+        "due_date",
+        "status",
+        "status_note",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            {f: _("This field cannot be changed here.") for f in sorted(unknown)}
+        )
+    if "owner_party" in changes:
+        check_party(deployment, changes["owner_party"], "owner_party")
+    if "due_date" in changes:
+        _check_due(deployment, changes["due_date"])
+    if "kind" in changes and changes["kind"] not in Control.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of control.")})
+    status_changed = False
+    if "status" in changes and changes["status"] != control.status:
+        target = changes["status"]
+        if target not in Control.TRANSITIONS.get(control.status, set()):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "A control that is %(current)s cannot become %(target)s."
+                    )
+                    % {
+                        "current": Control.Status(control.status).label,
+                        "target": Control.Status(target).label
+                        if target in Control.Status.values
+                        else target,
+                    }
+                }
+            )
+        changes["status_changed_at"] = timezone.now()
+        status_changed = True
+    control = update_versioned(
+        obj=control, actor=actor, version=version, changes=changes
+    )
+    if status_changed:
+        publish("control.status_changed", control=control, actor=actor)
+    return control
+
+
+# -- kept for other apps --------------------------------------------------
+
+
+@transaction.atomic
+def risk_require_reassessment(
+    *, risk: Risk, actor: Any, reason: str, source: Any = None
+) -> Risk:
+    """Mark a risk as needing reassessment (e.g. after a serious occurrence)."""
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    if risk.reassessment_required and risk.reassessment_reason == reason[:300]:
+        return risk
+    before = {
+        "reassessment_required": risk.reassessment_required,
+        "reassessment_reason": risk.reassessment_reason,
+    }
+    Risk.objects.filter(pk=risk.pk).update(
+        reassessment_required=True, reassessment_reason=reason[:300]
+    )
+    risk.reassessment_required = True
+    risk.reassessment_reason = reason[:300]
+    record_change(
+        actor=actor,
+        obj=risk,
+        action="require_reassessment",
+        before=before,
+        after={"reassessment_required": True, "reassessment_reason": reason[:300]},
+    )
+    publish(
+        "risk.reassessment_required",
+        risk=risk,
+        reason=reason,
+        actor=actor,
+        source=source,
+    )
+    return risk

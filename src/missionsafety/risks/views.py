@@ -1,0 +1,572 @@
+"""Pages of the risk register: register and heat maps, risk and decision page,
+assessments, controls, awaiting my decision, hazard library, matrices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from missionsafety.core.exceptions import NotAllowed
+from missionsafety.core.panels import panels_for
+from missionsafety.core.permissions import can, is_read_only
+from missionsafety.core.selectors import paginate
+from missionsafety.core.views import render_page, run_service
+from missionsafety.deployments.models import Phase
+from missionsafety.deployments.selectors import deployment_get
+from missionsafety.risks import authority, selectors, services
+from missionsafety.risks.forms import (
+    AssessmentForm,
+    ControlEditForm,
+    ControlForm,
+    CopyStartForm,
+    DecisionForm,
+    LibraryStartForm,
+    NewRiskForm,
+    RiskForm,
+    TransitionForm,
+)
+from missionsafety.risks.heatmap import heatmap_svg
+from missionsafety.risks.models import Decision, Risk
+
+S = Risk.Status
+
+
+def _status(form: Any) -> int:
+    return 422 if form.errors else 200
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    deployment: Any,
+    title: str,
+    risk: Risk | None = None,
+    panels: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """The shared form page of the register (re-rendered with 422 on errors)."""
+    return render(
+        request,
+        "risks/form.html",
+        {
+            "form": form,
+            "deployment": deployment,
+            "risk": risk,
+            "title": title,
+            "panels": panels or [],
+        },
+        status=_status(form),
+    )
+
+
+# -- register -------------------------------------------------------------
+
+
+@login_required
+def register(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    filters = selectors.RegisterFilters.from_params(request.GET)
+    page = paginate(
+        selectors.register(
+            user=request.user, deployment=deployment, filters=filters
+        ).defer("hazard", "cause", "consequence", "reassessment_reason"),
+        request.GET.get("page"),
+    )
+    page.object_list = selectors.with_control_counts(page.object_list)
+    matrix = authority.matrix_of(deployment)
+    counts = selectors.heatmap_counts(user=request.user, deployment=deployment)
+    params = request.GET.copy()
+    for key in ("cell", "page"):
+        params.pop(key, None)
+    base = reverse("risks:register", args=[deployment.pk])
+    link = f"{base}?{params.urlencode()}&" if params else f"{base}?"
+    return render_page(
+        request,
+        "risks/register.html",
+        {
+            "deployment": deployment,
+            "page": page,
+            "filters": filters,
+            "matrix": matrix,
+            "summary": selectors.deployment_summary(
+                user=request.user, deployment=deployment
+            ),
+            "heat_inherent": heatmap_svg(
+                matrix=matrix,
+                counts=counts["inherent"],
+                kind="i",
+                link=link,
+                selected=filters.cell,
+            ),
+            "heat_residual": heatmap_svg(
+                matrix=matrix,
+                counts=counts["residual"],
+                kind="r",
+                link=link,
+                selected=filters.cell,
+            ),
+            "statuses": S.choices,
+            "phases": Phase.choices,
+            "parties": deployment.party_list,
+            "categories": selectors.categories(),
+            "can_edit": can(request.user, deployment, *services.EDIT_ROLES),
+            "today": timezone.localdate(),
+        },
+        partial="results",
+    )
+
+
+@login_required
+def risk_create(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    form = NewRiskForm(request.POST or None, deployment=deployment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        risk = run_service(
+            form,
+            lambda: services.risk_create(
+                actor=request.user,
+                deployment=deployment,
+                title=data["title"],
+                hazard=data["hazard"],
+                cause=data["cause"],
+                consequence=data["consequence"],
+                category=data["category"],
+                activity=data["activity"],
+                phases=data["phases"],
+                owner_party=data["owner_party"],
+                owner=data["owner"],
+                controls=form.controls(),
+            ),
+        )
+        if risk is not None:
+            messages.success(
+                request,
+                _("Risk %(ref)s recorded. Now assess it.") % {"ref": risk.reference},
+            )
+            return redirect("risks:assess", pk=risk.pk)
+    return _form_page(
+        request,
+        form,
+        deployment=deployment,
+        title=_("New risk"),
+        panels=panels_for("risk_new", request, deployment),
+    )
+
+
+# -- one risk -------------------------------------------------------------
+
+
+def _risk_context(request: HttpRequest, risk: Risk, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    deployment = risk.deployment
+    matrix = authority.matrix_of(deployment)
+    requirement = authority.requirement_for(risk)
+    deciding = (
+        authority.deciding_organisation(user, requirement, deployment)
+        if requirement
+        else None
+    )
+    if requirement is not None:
+        authority.holders_of(requirement, deployment)
+    controls = selectors.risk_controls(risk=risk)
+    risk._prefetched_objects_cache = {"controls": controls}  # type: ignore[attr-defined]
+    consult = (
+        authority.required_consultation(risk, requirement.rule) if requirement else []
+    )
+    is_commander = can(user, deployment, "commander")
+    decidable = risk.status == S.AWAITING_DECISION and risk.current_assessment_id
+    decision_form = extra.pop("decision_form", None)
+    if decision_form is None and decidable and is_commander:
+        decision_form = DecisionForm(
+            risk=risk,
+            initial={
+                "assessment": risk.current_assessment_id,
+                "outcome": Decision.Outcome.ACCEPT
+                if deciding
+                else Decision.Outcome.ESCALATE,
+                "parties_consulted": [p.pk for p in consult],
+            },
+        )
+    return {
+        "risk": risk,
+        "deployment": deployment,
+        "matrix": matrix,
+        "assessments": selectors.risk_assessments(risk=risk),
+        "controls": controls,
+        "decisions": selectors.risk_decisions(risk=risk),
+        "requirement": requirement,
+        "deciding": deciding,
+        "consult": consult,
+        "decision_form": decision_form,
+        "can_edit": can(user, deployment, *services.EDIT_ROLES),
+        "can_assess": can(user, deployment, *services.ASSESS_ROLES),
+        "status_actions": _status_actions(risk),
+        "panels": panels_for("risk", request, risk),
+        **extra,
+    }
+
+
+def _status_actions(risk: Risk) -> list[tuple[str, str]]:
+    allowed = Risk.TRANSITIONS[risk.status]
+    actions = []
+    if (
+        S.AWAITING_DECISION in allowed
+        and risk.status != S.AWAITING_DECISION
+        and risk.current_assessment_id
+    ):
+        actions.append((S.AWAITING_DECISION, _("Ask for a decision")))
+    if S.MONITORED in allowed:
+        actions.append((S.MONITORED, _("Monitor")))
+    if S.CLOSED in allowed:
+        actions.append((S.CLOSED, _("Close the risk")))
+    return actions
+
+
+@login_required
+def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    return render(request, "risks/detail.html", _risk_context(request, risk))
+
+
+@login_required
+@require_POST
+def risk_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    form = DecisionForm(request.POST, risk=risk)
+    refused: list[NotAllowed] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        assessment = risk.assessments.filter(pk=data["assessment"]).first()
+
+        def call() -> Decision:
+            try:
+                return services.decide(
+                    outcome=data["outcome"],
+                    actor=request.user,
+                    risk=risk,
+                    assessment=assessment,
+                    parties_consulted=data["parties_consulted"],
+                    conditions=data["conditions"],
+                    valid_until=data["valid_until"],
+                    rationale=data["rationale"],
+                )
+            except NotAllowed as exc:
+                refused.append(exc)
+                raise
+
+        decision = run_service(form, call)
+        if decision is not None:
+            messages.success(
+                request,
+                _("Decision recorded: %(outcome)s.")
+                % {"outcome": decision.get_outcome_display()},
+            )
+            return redirect("risks:detail", pk=risk.pk)
+    if refused:
+        # The page keeps what was typed and offers escalation instead.
+        form.data = form.data.copy()  # type: ignore[attr-defined]
+        form.data["outcome"] = Decision.Outcome.ESCALATE  # type: ignore[index]
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "risks/detail.html",
+        _risk_context(request, risk, decision_form=form, refused=bool(refused)),
+        status=403 if refused else 422,
+    )
+
+
+@login_required
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    form = RiskForm(
+        request.POST or None,
+        deployment=risk.deployment,
+        initial=RiskForm.initial_for(risk),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {k: data[k] for k in services.RISK_EDITABLE}
+        result = run_service(
+            form,
+            lambda: services.risk_update(
+                actor=request.user, risk=risk, version=data.get("version"), **changes
+            ),
+        )
+        if result is not None:
+            messages.success(request, _("Risk saved."))
+            return redirect("risks:detail", pk=pk)
+    return _form_page(
+        request,
+        form,
+        deployment=risk.deployment,
+        risk=risk,
+        title=_("Edit risk %(ref)s") % {"ref": risk.reference},
+    )
+
+
+@login_required
+def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    matrix = authority.matrix_of(risk.deployment)
+    initial: dict[str, Any] = {"request_decision": True}
+    current = risk.current_assessment
+    if current is not None:
+        initial |= {
+            "inherent_probability": current.inherent_probability,
+            "inherent_severity": current.inherent_severity,
+            "residual_probability": current.residual_probability,
+            "residual_severity": current.residual_severity,
+            "controls_considered": current.controls_considered,
+            "reason": "periodic",
+        }
+    form = AssessmentForm(request.POST or None, matrix=matrix, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assessment = run_service(
+            form,
+            lambda: services.assessment_record(actor=request.user, risk=risk, **data),
+        )
+        if assessment is not None:
+            messages.success(
+                request,
+                _("Assessment recorded: residual level %(level)s.")
+                % {"level": assessment.residual_level},
+            )
+            return redirect("risks:detail", pk=pk)
+    return render(
+        request,
+        "risks/assess.html",
+        {"form": form, "risk": risk, "deployment": risk.deployment, "matrix": matrix},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def risk_status(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        result = run_service(
+            form,
+            lambda: services.risk_transition(
+                actor=request.user,
+                risk=risk,
+                to_status=form.cleaned_data["to_status"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        if result is not None:
+            messages.success(
+                request,
+                _("The risk is now %(status)s.")
+                % {"status": result.get_status_display()},
+            )
+            return redirect("risks:detail", pk=pk)
+    for error in form.errors.values():
+        for message in error:
+            messages.error(request, message)
+    return redirect("risks:detail", pk=pk)
+
+
+# -- controls -------------------------------------------------------------
+
+
+@login_required
+def control_add(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    form = ControlForm(
+        request.POST or None,
+        deployment=risk.deployment,
+        initial={"owner_party": risk.owner_party_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        control = run_service(
+            form,
+            lambda: services.control_add(
+                actor=request.user, risk=risk, **form.cleaned_data
+            ),
+        )
+        if control is not None:
+            messages.success(request, _("Control added."))
+            return redirect("risks:detail", pk=pk)
+    return _form_page(
+        request,
+        form,
+        deployment=risk.deployment,
+        risk=risk,
+        title=_("New control for %(ref)s") % {"ref": risk.reference},
+    )
+
+
+@login_required
+def control_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    control = selectors.control_get(user=request.user, pk=pk)
+    form = ControlEditForm(request.POST or None, control=control)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        result = run_service(
+            form,
+            lambda: services.control_update(
+                actor=request.user, control=control, version=version, **data
+            ),
+        )
+        if result is not None:
+            messages.success(request, _("Control saved."))
+            return redirect("risks:detail", pk=control.risk_id)
+    return _form_page(
+        request,
+        form,
+        deployment=control.deployment,
+        risk=control.risk,
+        title=_("Control of %(ref)s") % {"ref": control.risk.reference},
+    )
+
+
+# -- awaiting my decision, library, matrices ------------------------------
+
+
+@login_required
+def awaiting(request: HttpRequest) -> HttpResponse:
+    found = selectors.awaiting_for(user=request.user)
+    return render(request, "risks/awaiting.html", found)
+
+
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    category = request.GET.get("category", "")[:12]
+    page = paginate(selectors.library(q=q, category=category), request.GET.get("page"))
+    return render_page(
+        request,
+        "risks/library.html",
+        {
+            "page": page,
+            "q": q,
+            "category": category,
+            "categories": selectors.categories(),
+        },
+        partial="results",
+    )
+
+
+@login_required
+def register_start(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    sources = selectors.earlier_registers(user=request.user, deployment=deployment)
+    mode = request.POST.get("mode", "")
+    data = request.POST if request.method == "POST" else None
+    default_party = next(iter(deployment.party_list), None)
+    initial = {"owner_party": default_party.pk if default_party else None}
+    if deployment.predecessor_id:
+        initial["source"] = deployment.predecessor_id
+    lib_form = LibraryStartForm(
+        data if mode == "library" else None, deployment=deployment, initial=initial
+    )
+    copy_form = CopyStartForm(
+        data if mode == "copy" else None,
+        deployment=deployment,
+        sources=sources,
+        initial=initial,
+    )
+    if mode == "library" and lib_form.is_valid():
+        created = run_service(
+            lib_form,
+            lambda: services.register_from_library(
+                actor=request.user, deployment=deployment, **lib_form.cleaned_data
+            ),
+        )
+        if created is not None:
+            messages.success(
+                request,
+                _("%(n)s risks added from the library, with their typical controls.")
+                % {"n": len(created)},
+            )
+            return redirect("risks:register", deployment_pk=deployment.pk)
+    if mode == "copy" and copy_form.is_valid():
+        created = run_service(
+            copy_form,
+            lambda: services.register_copy(
+                actor=request.user, deployment=deployment, **copy_form.cleaned_data
+            ),
+        )
+        if created is not None:
+            messages.success(
+                request,
+                _("%(n)s risks copied as new, unassessed items.") % {"n": len(created)},
+            )
+            return redirect("risks:register", deployment_pk=deployment.pk)
+    present = set(
+        Risk.objects.filter(deployment=deployment).values_list(
+            "source_hazard_id", flat=True
+        )
+    )
+    invalid = lib_form.errors or copy_form.errors
+    return render(
+        request,
+        "risks/start.html",
+        {
+            "deployment": deployment,
+            "lib_form": lib_form,
+            "copy_form": copy_form,
+            "hazards": selectors.library(),
+            "present": present,
+            "chosen": {int(x) for x in request.POST.getlist("hazards") if x.isdigit()},
+            "can_edit": can(request.user, deployment, *services.EDIT_ROLES),
+        },
+        status=422 if invalid else 200,
+    )
+
+
+@login_required
+def matrices(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "risks/matrices.html", {"matrices": list(selectors.matrices())}
+    )
+
+
+@login_required
+def matrix_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    matrix = get_object_or_404(selectors.matrices(), pk=pk)
+    rules = sorted(
+        matrix.rules.all(), key=lambda r: (r.chain != "army", matrix.rank(r.level))
+    )
+    return render(
+        request,
+        "risks/matrix.html",
+        {
+            "matrix": matrix,
+            "rules": rules,
+            "in_use": matrix.in_use,
+            "can_admin": request.user.is_staff and not is_read_only(request.user),
+        },
+    )
+
+
+# -- panels (registered in apps.py) ---------------------------------------
+
+
+def deployment_panel(request: HttpRequest, deployment: Any) -> dict[str, Any] | None:
+    summary = selectors.deployment_summary(user=request.user, deployment=deployment)
+    return {"deployment": deployment, "summary": summary}
+
+
+def organisation_panel(
+    request: HttpRequest, organisation: Any
+) -> dict[str, Any] | None:
+    controls = selectors.organisation_controls(
+        user=request.user, organisation=organisation
+    )
+    if not controls:
+        return None
+    return {"organisation": organisation, "controls": controls}
