@@ -76,7 +76,7 @@ def test_register_page_pins_its_query_count(
 ) -> None:
     _grow(world, 5)
     client = client_for(world.bde13_safety)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get(reverse("risks:register", args=[world.dep.pk]))
     with django_assert_max_num_queries(8):
         client.get(f"/api/v1/deployments/{world.dep.pk}/heatmap")
