@@ -9,7 +9,7 @@ from missionsafety.deployments.models import Deployment, Party, Phase
 R = Party.PartyRole
 
 
-def _walk(ctx: DemoContext, deployment: Deployment, actor: str, to: str) -> None:
+def walk(ctx: DemoContext, deployment: Deployment, actor: str, to: str) -> None:
     """Move a deployment phase by phase up to ``to``."""
     order = [p for p, _label in Phase.choices]
     user = ctx.user(actor)
@@ -47,7 +47,7 @@ def load(ctx: DemoContext) -> None:
             (ctx.org("17 PAINFBAT"), R.DEPLOYED_UNIT),
         ],
     )
-    _walk(ctx, r11, "jfc.safety", Phase.CLOSED)
+    walk(ctx, r11, "jfc.safety", Phase.CLOSED)
 
     r12 = services.deployment_create(
         actor=jfc,
@@ -79,7 +79,7 @@ def load(ctx: DemoContext) -> None:
             "42 BLJ": "bn.safety",
         },
     )
-    _walk(ctx, r12, "jfc.safety", Phase.DEPLOYED)
+    walk(ctx, r12, "jfc.safety", Phase.DEPLOYED)
 
     r13 = services.deployment_create(
         actor=ctx.user("bde13.safety"),
@@ -98,7 +98,7 @@ def load(ctx: DemoContext) -> None:
         ],
     )
     _set_contacts(ctx, r13, {"NLD JFC": "jfc.safety", "13 LBR": "bde13.safety"})
-    _walk(ctx, r13, "bde13.safety", Phase.READINESS)
+    walk(ctx, r13, "bde13.safety", Phase.READINESS)
 
     cbmi = services.deployment_create(
         actor=ctx.user("bde11.safety"),
@@ -115,7 +115,7 @@ def load(ctx: DemoContext) -> None:
             (ctx.org("12 INFBAT"), R.DEPLOYED_UNIT),
         ],
     )
-    _walk(ctx, cbmi, "bde11.safety", Phase.PREPARATION)
+    walk(ctx, cbmi, "bde11.safety", Phase.PREPARATION)
     ctx.say("4 deployments")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from missionsafety.core.demo import DemoContext
 from missionsafety.deployments import services as dep_services
+from missionsafety.deployments.demo import walk
 from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.lessons import services
 from missionsafety.lessons.models import Lesson, Observation
@@ -389,14 +390,8 @@ def _earlier(ctx: DemoContext, users: dict, orgs: dict, spec: tuple) -> Deployme
             (orgs[battalion], R.DEPLOYED_UNIT),
         ],
     )
-    order = [p for p, _label in Phase.choices]
-    while dep.phase != Phase.CLOSED:
-        dep = dep_services.deployment_move_phase(
-            actor=users["jfc.safety"],
-            deployment=dep,
-            to_phase=order[order.index(dep.phase) + 1],
-            note="Demo",
-        )
+    walk(ctx, dep, "jfc.safety", Phase.CLOSED)
+    dep.refresh_from_db()
     return dep
 
 
