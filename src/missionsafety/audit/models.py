@@ -15,6 +15,9 @@ class ChangeRecordQuerySet(models.QuerySet["ChangeRecord"]):
         ct = ContentType.objects.get_for_model(obj)
         return self.filter(content_type=ct, object_id=str(obj.pk))
 
+    def delete(self) -> Any:
+        raise ValueError("Change records are append-only.")
+
 
 class ChangeRecord(models.Model):
     """One append-only audit row: who changed what, when, from what to what."""
@@ -25,7 +28,9 @@ class ChangeRecord(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
-        on_delete=models.SET_NULL,
+        # The id is part of the record's hash: deleting the person must not
+        # rewrite it (there is no database constraint to violate).
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
