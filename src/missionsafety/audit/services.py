@@ -184,11 +184,17 @@ def verify_chain(chunk_size: int = 2000) -> VerifyResult:
     for record in records.iterator(chunk_size=chunk_size):
         if record.seq != expected_seq:
             return VerifyResult(
-                False, checked, _("record %(seq)s is missing") % {"seq": expected_seq}, expected_seq
+                False,
+                checked,
+                _("record %(seq)s is missing") % {"seq": expected_seq},
+                expected_seq,
             )
         if record.prev_hash != expected_prev:
             return VerifyResult(
-                False, checked, _("its link to the previous record is broken"), record.seq
+                False,
+                checked,
+                _("its link to the previous record is broken"),
+                record.seq,
             )
         if _digest(record) != record.hash:
             return VerifyResult(
@@ -199,7 +205,10 @@ def verify_chain(chunk_size: int = 2000) -> VerifyResult:
         checked += 1
     if head is not None and head.last_seq != checked:
         return VerifyResult(
-            False, checked, _("record %(seq)s is missing") % {"seq": checked + 1}, checked + 1
+            False,
+            checked,
+            _("record %(seq)s is missing") % {"seq": checked + 1},
+            checked + 1,
         )
     if head is not None and head.last_hash != expected_prev:
         return VerifyResult(

@@ -155,7 +155,9 @@ def test_party_with_unknown_organisation_is_invalid_input(
     world: Any, api_for: Any
 ) -> None:
     response = api_for(world.bde13_safety).post(
-        url(world.dep, "/parties"), {"organisation_id": 999999, "role": "supporting"}, JSON
+        url(world.dep, "/parties"),
+        {"organisation_id": 999999, "role": "supporting"},
+        JSON,
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "organisation_id"]

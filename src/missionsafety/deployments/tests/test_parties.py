@@ -47,7 +47,9 @@ def test_duplicate_party_is_refused(world: Any, client_for: Any) -> None:
     response = add(client_for(world.bde13_safety), world, organisation=world.bn.pk)
     assert response.status_code == 422
     assert "42 BLJ is already a party to this deployment." in response.content.decode()
-    assert Party.objects.filter(deployment=world.dep, organisation=world.bn).count() == 1
+    assert (
+        Party.objects.filter(deployment=world.dep, organisation=world.bn).count() == 1
+    )
 
 
 def test_archived_organisation_cannot_become_a_party(world: Any) -> None:
@@ -72,12 +74,17 @@ def test_archived_or_unknown_organisations_are_not_offered(
         response = add(client, world, organisation=pk)
         assert response.status_code == 422
         assert "Select a valid choice" in response.content.decode()
-    assert not Party.objects.filter(organisation=world.bn43, deployment=world.dep).exists()
+    assert not Party.objects.filter(
+        organisation=world.bn43, deployment=world.dep
+    ).exists()
 
 
 def test_over_long_contact_note_is_a_field_error(world: Any, client_for: Any) -> None:
     response = add(
-        client_for(world.bde13_safety), world, organisation=world.ivd.pk, contact_note="x" * 201
+        client_for(world.bde13_safety),
+        world,
+        organisation=world.ivd.pk,
+        contact_note="x" * 201,
     )
     assert response.status_code == 422
     assert "at most 200 characters" in response.content.decode()

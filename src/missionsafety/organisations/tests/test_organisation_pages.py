@@ -18,7 +18,10 @@ def test_tree_lists_organisations_parents_before_children(
     page = client_for(world.viewer).get(reverse("organisations:tree"))
     html = page.content.decode()
     assert page.status_code == 200
-    positions = [html.index(f"<strong>{name}</strong>") for name in ("DS", "Staf CLAS", "13 LBR", "42 BLJ", "B-CIE 42")]
+    positions = [
+        html.index(f"<strong>{name}</strong>")
+        for name in ("DS", "Staf CLAS", "13 LBR", "42 BLJ", "B-CIE 42")
+    ]
     assert positions == sorted(positions)
     assert 'class="depth-3"' in html  # 42 BLJ sits three levels down
     assert "style=" not in html  # indentation by class: the CSP forbids inline style
@@ -27,8 +30,12 @@ def test_tree_lists_organisations_parents_before_children(
 def test_archived_organisations_only_on_request(world: Any, client_for: Any) -> None:
     services.organisation_archive(actor=None, organisation=world.bn43, version=None)
     client = client_for(world.viewer)
-    assert "45 PAINFBAT" not in client.get(reverse("organisations:tree")).content.decode()
-    shown = client.get(reverse("organisations:tree"), {"archived": "1"}).content.decode()
+    assert (
+        "45 PAINFBAT" not in client.get(reverse("organisations:tree")).content.decode()
+    )
+    shown = client.get(
+        reverse("organisations:tree"), {"archived": "1"}
+    ).content.decode()
     assert "45 PAINFBAT" in shown
 
 
