@@ -112,6 +112,8 @@ def test_request_id_is_echoed_and_stored(world: Any, client_for: Any) -> None:
     assert response["X-Request-ID"] == "req-0123456789abcdef"
     record = last()
     assert record.action == "move_phase"
+    assert record.before is not None
+    assert record.after is not None
     assert record.request_id == "req-0123456789abcdef"
     assert record.before == {
         "phase": "deployed",

@@ -40,7 +40,11 @@ def test_outsider_and_unknown_objects_get_404(world: Any, client_for: Any) -> No
 def test_objects_without_visibility_rules_only_for_auditors(
     world: Any, client_for: Any
 ) -> None:
-    url = reverse("audit:history", args=["audit.changerecord", "1"])
+    from missionsafety.audit.models import ChangeRecord
+
+    record = ChangeRecord.objects.order_by("seq").first()
+    assert record is not None
+    url = reverse("audit:history", args=["audit.changerecord", str(record.pk)])
     assert client_for(world.bde13_safety).get(url).status_code == 404
     assert client_for(world.inspector).get(url).status_code == 200
 
