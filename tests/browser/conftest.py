@@ -41,12 +41,13 @@ PASSWORD = "test-pass-123"  # the password of every user in missionsafety.testin
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM}")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made
     # by fixtures and tests around it are still plain synchronous calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    _keep_serialized_contents()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -55,6 +56,20 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
+
+
+def _keep_serialized_contents() -> None:
+    """Once Playwright runs, Django hands out new connection objects (the
+    execution context changed), which lack the database contents serialized at
+    set-up; ``serialized_rollback`` would then restore nothing. Keep them on
+    the class, where every connection object finds them."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
 
 
 @pytest.fixture

@@ -11,10 +11,12 @@ from missionsafety.audit.models import ChangeRecord
 from missionsafety.audit.services import record_change, verify_chain
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs a server database; SQLite serialises writers anyway",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_writers_chain_one_after_the_other() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a server database; SQLite serialises writers anyway")
     from missionsafety.organisations.models import Organisation
 
     org = Organisation.objects.create(name="Concurrent", short_name="CC", kind="other")
