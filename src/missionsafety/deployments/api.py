@@ -15,6 +15,7 @@ from missionsafety.deployments.selectors import deployment_get, deployment_list
 from missionsafety.organisations.models import Organisation, User
 
 router = Router(tags=["deployments"])
+EDIT_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
 
 
 class PartyOut(Schema):
@@ -135,13 +136,7 @@ def get_deployment(request: HttpRequest, deployment_id: int):  # type: ignore[no
 
 @router.patch(
     "/deployments/{deployment_id}",
-    response={
-        200: DeploymentOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ConflictOut,
-        422: ErrorOut,
-    },
+    response={200: DeploymentOut, **EDIT_ERRORS},
 )
 def patch_deployment(  # type: ignore[no-untyped-def]
     request: HttpRequest, deployment_id: int, payload: DeploymentPatch
@@ -158,13 +153,7 @@ def patch_deployment(  # type: ignore[no-untyped-def]
 
 @router.post(
     "/deployments/{deployment_id}/phase",
-    response={
-        200: DeploymentOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ConflictOut,
-        422: ErrorOut,
-    },
+    response={200: DeploymentOut, **EDIT_ERRORS},
 )
 def move_phase(request: HttpRequest, deployment_id: int, payload: PhaseIn):  # type: ignore[no-untyped-def]
     """Move the deployment along its phase machine (one step forward)."""

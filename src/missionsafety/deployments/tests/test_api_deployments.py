@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 
-from missionsafety.deployments import services
-from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.tests.factories import make_deployments
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -21,20 +20,11 @@ def url(dep: Any, suffix: str = "") -> str:
 def test_list_is_paginated_with_limit_offset_and_count(
     world: Any, api_for: Any
 ) -> None:
-    for i in range(4):
-        services.deployment_create(
-            actor=world.bde13_safety,
-            name=f"Oefening {i}",
-            code=f"EX-{i}",
-            theatre="Duitsland",
-            start_date=world.today + datetime.timedelta(days=i),
-            end_date=world.today + datetime.timedelta(days=i + 5),
-            parties=[(world.bde13, Party.PartyRole.PARENT_BRIGADE)],
-        )
+    make_deployments(world, 4)
     client = api_for(world.bde13_safety)
     first = client.get("/api/v1/deployments", {"limit": 2}).json()
     assert first["count"] == 5
-    assert [d["code"] for d in first["items"]] == ["EX-3", "EX-2"]
+    assert [d["code"] for d in first["items"]] == ["EX-003", "EX-002"]
     rest = client.get("/api/v1/deployments", {"limit": 2, "offset": 4}).json()
     assert [d["code"] for d in rest["items"]] == [world.dep.code]
     filtered = client.get("/api/v1/deployments", {"phase": "deployed"}).json()
@@ -45,16 +35,7 @@ def test_list_is_paginated_with_limit_offset_and_count(
 def test_list_query_count_is_constant(
     world: Any, api_for: Any, django_assert_num_queries: Any, count: int
 ) -> None:
-    for i in range(count):
-        services.deployment_create(
-            actor=world.bde13_safety,
-            name=f"Oefening {i}",
-            code=f"EX-{i}",
-            theatre="Duitsland",
-            start_date=world.today,
-            end_date=world.today,
-            parties=[(world.bde13, Party.PartyRole.PARENT_BRIGADE)],
-        )
+    make_deployments(world, count)
     client = api_for(world.bde13_safety)
     # token, its last use, memberships, scope echelons, count, rows, parties
     with django_assert_num_queries(7):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from missionsafety.deployments import services
-from missionsafety.deployments.models import Party
+from missionsafety.deployments.tests.factories import make_deployments
 
 pytestmark = pytest.mark.django_db
 URL = reverse("deployments:list")
@@ -19,19 +17,6 @@ URL = reverse("deployments:list")
 def english(client: Client) -> Client:
     client.cookies.load({"missionsafety_language": "en"})
     return client
-
-
-def make_deployments(world: Any, count: int, prefix: str = "EX") -> None:
-    for i in range(count):
-        services.deployment_create(
-            actor=world.bde13_safety,
-            name=f"Oefening {i}",
-            code=f"{prefix}-{i:03d}",
-            theatre="Duitsland",
-            start_date=world.today + datetime.timedelta(days=i),
-            end_date=world.today + datetime.timedelta(days=i + 10),
-            parties=[(world.bde13, Party.PartyRole.PARENT_BRIGADE)],
-        )
 
 
 def test_lists_only_visible_deployments(world: Any, client_for: Any) -> None:
