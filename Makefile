@@ -5,7 +5,7 @@ UV := $(shell sh scripts/ensure-uv.sh)
 PORT ?= 8000
 APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports
 
-.PHONY: demo test install lint format messages bench worker
+.PHONY: demo test install lint typecheck format messages bench worker browser
 
 install:
 	$(UV) sync --frozen
@@ -20,13 +20,24 @@ lint: install
 	$(UV) run ruff format --check src tests conftest.py
 	$(UV) run ruff check src tests conftest.py
 
+# mypy with django-stubs over src (kept out of "lint" so a type error in one app
+# does not hide style problems; CI runs both).
+typecheck: install
+	$(UV) run mypy src
+
+# Only the browser tests (Chromium at /usr/bin/chromium, driven by Playwright).
+browser: install
+	$(UV) run pytest -m browser $(PYTEST_ARGS)
+
 format: install
 	$(UV) run ruff format src tests conftest.py
 	$(UV) run ruff check --fix src tests conftest.py
 
-# Extract and compile translations, one catalogue per app (Dutch; English is the source).
+# Extract and compile translations, one catalogue per app that has a locale/ folder
+# (Dutch; English is the source). Start an app's catalogue with mkdir locale.
 messages: install
 	@for app in $(APPS); do \
+	  [ -d src/missionsafety/$$app/locale ] || continue; \
 	  (cd src/missionsafety/$$app && ../../../.venv/bin/django-admin makemessages -l nl -l en --no-obsolete --no-location --settings=missionsafety.test_settings --pythonpath=../.. >/dev/null) || exit 1; \
 	done
 	cd src/missionsafety && ../../.venv/bin/django-admin compilemessages --settings=missionsafety.test_settings --pythonpath=.. >/dev/null

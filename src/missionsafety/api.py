@@ -1,16 +1,16 @@
 """The REST API at ``/api/v1/``: one router per app, one error language."""
-# No "from __future__ import annotations" in API modules: django-ninja reads the
-# annotations of endpoint functions at import time.
+# Endpoint modules (``<app>/api.py``) must not use "from __future__ import
+# annotations": django-ninja reads their annotations at import time. This module
+# holds no endpoints.
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from missionsafety.core.api import AUTH
+from missionsafety.core.api import AUTH, NOT_ALLOWED, NOT_FOUND, UNAUTHENTICATED
 from missionsafety.core.exceptions import ConflictError, NotAllowed
 from missionsafety.core.services import field_errors
 
@@ -62,20 +62,20 @@ def _not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(
-        request, {"detail": str(exc) or _("Not allowed.")}, status=403
+        request, {"detail": str(exc) or str(NOT_ALLOWED)}, status=403
     )
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+    return api.create_response(request, {"detail": str(NOT_FOUND)}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = api.create_response(
         request,
-        {"detail": _("Authentication required: a valid token or session.")},
+        {"detail": str(UNAUTHENTICATED)},
         status=401,
     )
     response["WWW-Authenticate"] = "Bearer"

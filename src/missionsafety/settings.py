@@ -270,7 +270,7 @@ CACHES = {
 if env("CACHE_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL"),
+        "LOCATION": env("CACHE_URL") or "",
     }
 
 # Occurrences: attachment size limit and retention of personal data (names,

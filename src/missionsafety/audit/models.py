@@ -9,11 +9,24 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Labels of the actions written by the foundation's services.
+ACTION_LABELS = {
+    "create": _("created"),
+    "update": _("changed"),
+    "archive": _("archived"),
+    "move_phase": _("phase moved"),
+    "revoke": _("revoked"),
+    "change_password": _("password changed"),
+}
+
 
 class ChangeRecordQuerySet(models.QuerySet["ChangeRecord"]):
     def for_object(self, obj: models.Model) -> ChangeRecordQuerySet:
         ct = ContentType.objects.get_for_model(obj)
         return self.filter(content_type=ct, object_id=str(obj.pk))
+
+    def delete(self) -> Any:
+        raise ValueError("Change records are append-only.")
 
 
 class ChangeRecord(models.Model):
@@ -25,23 +38,30 @@ class ChangeRecord(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
-        on_delete=models.SET_NULL,
+        # The id is part of the record's hash: deleting the person must not
+        # rewrite it (there is no database constraint to violate).
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
     actor_label = models.CharField(_("actor"), max_length=200)
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("object type"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)
-    deployment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    deployment_id = models.BigIntegerField(
+        _("deployment id"), null=True, blank=True, db_index=True
+    )
     action = models.CharField(_("action"), max_length=60)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     objects = ChangeRecordQuerySet.as_manager()
 
@@ -66,12 +86,17 @@ class ChangeRecord(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("Change records are append-only.")
 
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (other apps' actions as recorded)."""
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class AuditHead(models.Model):
     """The single row holding the chain's last sequence and hash (the lock)."""
 
-    last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_seq = models.PositiveBigIntegerField(_("last sequence"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64, default="0" * 64)
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from missionsafety.audit.models import AuditHead, ChangeRecord
 from missionsafety.core.middleware import current_request_id
@@ -22,6 +23,8 @@ GENESIS = "0" * 64
 
 
 def _default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -37,11 +40,30 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+def _canonical(value: Any) -> Any:
+    """JSON as every database gives it back: PostgreSQL's jsonb returns a whole
+    float such as ``1e+20`` as an int and cannot store NUL characters."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def to_json(value: Any) -> Any:
-    """Make a value JSON-safe the way it is stored (dates as ISO strings)."""
+    """Make a value JSON-safe the way it is stored and read back on every database.
+
+    Dates and times become ISO strings (aware times in UTC), decimals strings,
+    whole floats ints, and NUL characters (which PostgreSQL cannot store) are
+    dropped, so that the stored value hashes the same after a round trip.
+    """
     if value is None:
         return None
-    return json.loads(json.dumps(value, default=_default))
+    return _canonical(json.loads(json.dumps(value, default=_default)))
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -57,9 +79,11 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 
 
 def _digest(record: ChangeRecord) -> str:
+    # The time in UTC with microseconds, whatever zone the database hands back.
+    created = record.created_at.astimezone(datetime.UTC)
     payload = {
         "seq": record.seq,
-        "time": record.created_at.isoformat(),
+        "time": created.isoformat(timespec="microseconds"),
         "actor": record.actor_id,
         "actor_label": record.actor_label,
         "type": record.content_type_id,
@@ -67,12 +91,14 @@ def _digest(record: ChangeRecord) -> str:
         "repr": record.object_repr,
         "deployment": record.deployment_id,
         "action": record.action,
-        "before": record.before,
-        "after": record.after,
+        "before": _canonical(record.before),
+        "after": _canonical(record.after),
         "request": record.request_id,
         "prev": record.prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -89,9 +115,8 @@ def record_change(
     """Append a change record to the chain, inside the caller's transaction."""
     # Bump the head first: on PostgreSQL this locks the row, on SQLite it takes
     # the write lock, so concurrent writers chain one after the other.
-    updated = AuditHead.objects.filter(pk=1).update(last_seq=F("last_seq") + 1)
-    if not updated:
-        AuditHead.objects.create(pk=1, last_seq=1, last_hash=GENESIS)
+    if not AuditHead.objects.filter(pk=1).update(last_seq=F("last_seq") + 1):
+        _create_head()
     head = AuditHead.objects.select_for_update().get(pk=1)
     if deployment_id is None:
         deployment_id = _deployment_of(obj)
@@ -117,6 +142,15 @@ def record_change(
     return record
 
 
+def _create_head() -> None:
+    """Start the chain; a writer that loses the race bumps the winner's head."""
+    try:
+        with transaction.atomic():
+            AuditHead.objects.create(pk=1, last_seq=1, last_hash=GENESIS)
+    except IntegrityError:
+        AuditHead.objects.filter(pk=1).update(last_seq=F("last_seq") + 1)
+
+
 def _deployment_of(obj: models.Model) -> int | None:
     from missionsafety.deployments.models import Deployment
 
@@ -135,33 +169,51 @@ class VerifyResult:
 
 
 def verify_chain(chunk_size: int = 2000) -> VerifyResult:
-    """Recompute every hash and link; report the first break."""
+    """Recompute every hash and link; report the first break.
+
+    The head is read first and only records up to it are checked, so that a
+    change committed while the check runs is not mistaken for a break.
+    """
+    head = AuditHead.objects.filter(pk=1).first()
+    records = ChangeRecord.objects.order_by("seq")
+    if head is not None:
+        records = records.filter(seq__lte=head.last_seq)
     expected_prev = GENESIS
     expected_seq = 1
     checked = 0
-    for record in ChangeRecord.objects.order_by("seq").iterator(chunk_size=chunk_size):
+    for record in records.iterator(chunk_size=chunk_size):
         if record.seq != expected_seq:
             return VerifyResult(
-                False, checked, f"record {expected_seq} is missing", expected_seq
+                False,
+                checked,
+                _("record %(seq)s is missing") % {"seq": expected_seq},
+                expected_seq,
             )
         if record.prev_hash != expected_prev:
             return VerifyResult(
-                False, checked, "link to the previous record is broken", record.seq
+                False,
+                checked,
+                _("its link to the previous record is broken"),
+                record.seq,
             )
         if _digest(record) != record.hash:
             return VerifyResult(
-                False, checked, "record content does not match its hash", record.seq
+                False, checked, _("its content does not match its hash"), record.seq
             )
         expected_prev = record.hash
         expected_seq += 1
         checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (
-        head.last_seq != checked or head.last_hash != expected_prev
-    ):
+    if head is not None and head.last_seq != checked:
         return VerifyResult(
-            False, checked, "records after the last one were removed", checked + 1
+            False,
+            checked,
+            _("record %(seq)s is missing") % {"seq": checked + 1},
+            checked + 1,
+        )
+    if head is not None and head.last_hash != expected_prev:
+        return VerifyResult(
+            False, checked, _("the last record does not match the chain head"), checked
         )
     if head is None and checked:
-        return VerifyResult(False, checked, "the chain head is missing", None)
+        return VerifyResult(False, checked, _("the chain head is missing"), None)
     return VerifyResult(True, checked)

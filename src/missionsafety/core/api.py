@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
@@ -33,6 +34,11 @@ class Session(SessionAuth):
             return user
         return None
 
+
+# Error messages of the API (in the catalogue of this app).
+NOT_FOUND = _("Not found.")
+NOT_ALLOWED = _("Not allowed.")
+UNAUTHENTICATED = _("Authentication required: a valid token or session.")
 
 AUTH: list[APIKeyCookie | HttpBearer] = [BearerToken(), Session()]
 

@@ -8,6 +8,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
@@ -43,17 +44,25 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(request_id)
+        # Kept until the response is finished (not reset on the way out), so that
+        # Django's own "Not Found" and error lines, logged after the middleware
+        # chain, carry the id too.
+        _request_id.set(request_id)
         request.request_id = request_id  # type: ignore[attr-defined]
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id
-            log.info(
-                "%s %s %s",
-                request.method,
-                request.get_full_path()[:200],
-                response.status_code,
-            )
-            return response
-        finally:
-            _request_id.reset(token)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        log.info(
+            "%s %s %s",
+            request.method,
+            request.get_full_path()[:200],
+            response.status_code,
+            extra={"request_id": request_id},
+        )
+        return response
+
+
+def _forget_request_id(**kwargs: object) -> None:
+    _request_id.set("-")
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="missionsafety-request-id")

@@ -47,10 +47,11 @@ def update_versioned(
     check_version(obj, version)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    originals: dict[str, Any] = {}
     for name, value in changes.items():
-        field = obj._meta.get_field(name)
-        attname = field.attname  # type: ignore[union-attr]
+        attname = _attname(obj, name)
         old = getattr(obj, attname)
+        originals[attname] = old
         new_raw = value.pk if isinstance(value, models.Model) else value
         if old != new_raw:
             before[attname] = old
@@ -58,23 +59,40 @@ def update_versioned(
         setattr(obj, name, value)
     if not after:
         return obj
-    obj.full_clean(exclude=exclude_from_clean, validate_unique=True)
     model = type(obj)
     expected = obj.version  # type: ignore[attr-defined]
-    updated = model._default_manager.filter(pk=obj.pk, version=expected).update(
-        **{n: getattr(obj, obj._meta.get_field(n).attname) for n in changes}
-        | {"version": F("version") + 1}
-        | ({"updated_at": _now()} if hasattr(obj, "updated_at") else {})
-    )
+    now = _now()
+    try:
+        obj.full_clean(exclude=exclude_from_clean, validate_unique=True)
+        updated = model._default_manager.filter(pk=obj.pk, version=expected).update(
+            **{_attname(obj, n): getattr(obj, _attname(obj, n)) for n in changes}
+            | {"version": F("version") + 1}
+            | ({"updated_at": now} if hasattr(obj, "updated_at") else {})
+        )
+    except Exception:
+        # Leave the caller's object as it was: a refused edit changes nothing.
+        for attname, old in originals.items():
+            setattr(obj, attname, old)
+        raise
     if not updated:
+        for attname, old in originals.items():
+            setattr(obj, attname, old)
         fresh = model._default_manager.get(pk=obj.pk)
         raise ConflictError(
             _("Someone else changed this item at the same moment. Reload and retry."),
             current_version=fresh.version,  # type: ignore[attr-defined]
         )
+    if hasattr(obj, "updated_at"):
+        obj.updated_at = now
     obj.version = expected + 1  # type: ignore[attr-defined]
     record_change(actor=actor, obj=obj, action=action, before=before, after=after)
     return obj
+
+
+def _attname(obj: models.Model, name: str) -> str:
+    """The column attribute of a field (``parent_id`` for ``parent``)."""
+    field = obj._meta.get_field(name)
+    return str(getattr(field, "attname", name))
 
 
 def _now() -> Any:

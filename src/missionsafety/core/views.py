@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,16 @@ from django.shortcuts import render
 
 from missionsafety.core.exceptions import ConflictError, NotAllowed, ValidationError
 
+if TYPE_CHECKING:
+    from missionsafety.organisations.models import User
+
 T = TypeVar("T")
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a view behind ``login_required``: ``user`` is a real User."""
+
+    user: User  # type: ignore[assignment]
 
 
 def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
@@ -51,7 +60,7 @@ def run_service_with_messages(request: HttpRequest, call: Callable[[], T]) -> T 
     result = run_service(form, call)
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return result
 
 
@@ -73,7 +82,7 @@ def render_page(
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     from missionsafety.deployments.views import my_deployments
 
     return my_deployments(request)

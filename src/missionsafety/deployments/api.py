@@ -3,17 +3,19 @@
 import datetime
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments import services
 from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.deployments.selectors import deployment_get, deployment_list
 from missionsafety.organisations.models import Organisation, User
 
 router = Router(tags=["deployments"])
+EDIT_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
 
 
 class PartyOut(Schema):
@@ -82,6 +84,14 @@ class PhaseIn(Schema):
     )
 
 
+def _organisation(pk: int) -> Organisation:
+    """The organisation named in a request body; an unknown id is invalid input."""
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        raise ValidationError({"organisation_id": _("There is no such organisation.")})
+    return organisation
+
+
 @router.get("/deployments", response=list[DeploymentOut])
 @paginate(LimitOffsetPagination)
 def list_deployments(  # type: ignore[no-untyped-def]
@@ -102,10 +112,7 @@ def create_deployment(request: HttpRequest, payload: DeploymentIn):  # type: ign
         if payload.predecessor_id
         else None
     )
-    parties = [
-        (get_object_or_404(Organisation, pk=p.organisation_id), p.role)
-        for p in payload.parties
-    ]
+    parties = [(_organisation(p.organisation_id), str(p.role)) for p in payload.parties]
     deployment = services.deployment_create(
         actor=user,
         name=payload.name,
@@ -129,7 +136,7 @@ def get_deployment(request: HttpRequest, deployment_id: int):  # type: ignore[no
 
 @router.patch(
     "/deployments/{deployment_id}",
-    response={200: DeploymentOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+    response={200: DeploymentOut, **EDIT_ERRORS},
 )
 def patch_deployment(  # type: ignore[no-untyped-def]
     request: HttpRequest, deployment_id: int, payload: DeploymentPatch
@@ -146,7 +153,7 @@ def patch_deployment(  # type: ignore[no-untyped-def]
 
 @router.post(
     "/deployments/{deployment_id}/phase",
-    response={200: DeploymentOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+    response={200: DeploymentOut, **EDIT_ERRORS},
 )
 def move_phase(request: HttpRequest, deployment_id: int, payload: PhaseIn):  # type: ignore[no-untyped-def]
     """Move the deployment along its phase machine (one step forward)."""
@@ -170,17 +177,21 @@ def move_phase(request: HttpRequest, deployment_id: int, payload: PhaseIn):  # t
 
 @router.post(
     "/deployments/{deployment_id}/parties",
-    response={201: PartyOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: PartyOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
 def add_party(request: HttpRequest, deployment_id: int, payload: PartyIn):  # type: ignore[no-untyped-def]
     user = api_user(request)
     deployment = deployment_get(user=user, pk=deployment_id)
-    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
-    contact = (
-        get_object_or_404(User, pk=payload.point_of_contact_id)
-        if payload.point_of_contact_id
-        else None
-    )
+    organisation = _organisation(payload.organisation_id)
+    contact = None
+    if payload.point_of_contact_id:
+        contact = User.objects.filter(
+            pk=payload.point_of_contact_id, is_active=True
+        ).first()
+        if contact is None:
+            raise ValidationError(
+                {"point_of_contact_id": _("There is no such active user.")}
+            )
     party = services.party_add(
         actor=user,
         deployment=deployment,

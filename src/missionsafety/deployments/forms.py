@@ -41,7 +41,9 @@ class DeploymentForm(forms.ModelForm):  # type: ignore[type-arg]
                 qs = qs.exclude(pk=self.instance.pk)
             self.fields["predecessor"].queryset = qs  # type: ignore[attr-defined]
         if self.instance.pk:
+            # An edit must say which version it started from: never overwrite blindly.
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -103,7 +105,9 @@ class PhaseForm(forms.Form):
     def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = deployment.allowed_phases()
-        self.fields["to_phase"].choices = [  # type: ignore[attr-defined]
+        # Offer only the allowed moves, but accept any phase so that the service
+        # explains why a move is refused instead of a bare "invalid choice".
+        self.fields["to_phase"].widget.choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Phase.choices if value in allowed
         ]
         self.fields["version"].initial = deployment.version

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -42,7 +43,7 @@ OPERATIONAL_PHASES = {Phase.DEPLOYED, Phase.REDEPLOYMENT}
 
 
 class DeploymentQuerySet(models.QuerySet["Deployment"]):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> DeploymentQuerySet:  # type: ignore[valid-type]
+    def visible_to(self, user: Any) -> DeploymentQuerySet:
         """Deployments where one of the user's organisations (or an ancestor) is a party."""
         from missionsafety.core.permissions import user_scope_ids
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from missionsafety.core.panels import panels_for
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import render_page, run_service
+from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments import services
 from missionsafety.deployments.forms import (
     DeploymentForm,
@@ -30,7 +30,7 @@ from missionsafety.deployments.services import MANAGING_ROLES
 
 
 @login_required
-def my_deployments(request: HttpRequest) -> HttpResponse:
+def my_deployments(request: AuthedRequest) -> HttpResponse:
     phase = request.GET.get("phase") or None
     if phase not in Phase.values:
         phase = None
@@ -53,7 +53,7 @@ def my_deployments(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def deployment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def deployment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=pk)
     manage = can(request.user, deployment, *MANAGING_ROLES)
     return render(
@@ -75,7 +75,7 @@ def deployment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def deployment_create(request: HttpRequest) -> HttpResponse:
+def deployment_create(request: AuthedRequest) -> HttpResponse:
     form = NewDeploymentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,7 +107,7 @@ def deployment_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def deployment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def deployment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=pk)
     form = DeploymentForm(request.POST or None, instance=deployment, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +136,7 @@ def deployment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deployment_phase(request: HttpRequest, pk: int) -> HttpResponse:
+def deployment_phase(request: AuthedRequest, pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=pk)
     form = PhaseForm(request.POST, deployment=deployment)
     if form.is_valid():
@@ -164,16 +164,16 @@ def deployment_phase(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("deployments:detail", pk=pk)
     for error in form.non_field_errors():
-        messages.error(request, error)
+        messages.error(request, str(error))
     for field, errors in form.errors.items():
         if field != "__all__":
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("deployments:detail", pk=pk)
 
 
 @login_required
-def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+def party_add(request: AuthedRequest, pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=pk)
     form = PartyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

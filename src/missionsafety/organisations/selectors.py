@@ -14,12 +14,12 @@ def organisation_tree(
     *, user: Any, include_archived: bool = False
 ) -> QuerySet[Organisation]:
     """All organisations in tree order (the path sorts parents before children)."""
-    qs = Organisation.objects.visible_to(user).annotate(
-        member_count=Count("memberships", filter=Q(memberships__user__is_active=True))
-    )
+    qs = Organisation.objects.visible_to(user)
     if not include_archived:
         qs = qs.active()
-    return qs.order_by("path")
+    return qs.annotate(
+        member_count=Count("memberships", filter=Q(memberships__user__is_active=True))
+    ).order_by("path")
 
 
 def organisation_get(*, user: Any, pk: Any) -> Organisation:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missionsafety.core.panels import panels_for
+from missionsafety.core.views import AuthedRequest
 from missionsafety.deployments.selectors import deployment_list
 from missionsafety.organisations import services
 from missionsafety.organisations.forms import TokenForm
@@ -24,7 +25,7 @@ from missionsafety.organisations.selectors import (
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthedRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     return render(
         request,
@@ -39,7 +40,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     organisation = organisation_get(user=request.user, pk=pk)
     deployments = deployment_list(user=request.user).filter(
         parties__organisation=organisation
@@ -69,7 +70,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -92,7 +93,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))

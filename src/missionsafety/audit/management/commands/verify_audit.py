@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import verify_chain
 
@@ -14,11 +15,19 @@ class Command(BaseCommand):
         result = verify_chain()
         if not result.ok:
             raise CommandError(
-                f"Audit chain broken at record {result.seq}: {result.problem} "
-                f"({result.checked} records verified before it)."
+                _(
+                    "Audit chain broken at record %(seq)s: %(problem)s "
+                    "(%(checked)s records verified before it)."
+                )
+                % {
+                    "seq": result.seq,
+                    "problem": result.problem,
+                    "checked": result.checked,
+                }
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Audit chain intact: {result.checked} records verified."
+                _("Audit chain intact: %(checked)s records verified.")
+                % {"checked": result.checked}
             )
         )

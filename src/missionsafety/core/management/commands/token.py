@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from missionsafety.organisations.models import User
 from missionsafety.organisations.services import token_create
@@ -19,5 +20,7 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(username=options["username"], is_active=True)
         except User.DoesNotExist as exc:
-            raise CommandError(f"No active user {options['username']!r}.") from exc
+            raise CommandError(
+                _("No active user %(name)s.") % {"name": repr(options["username"])}
+            ) from exc
         self.stdout.write(token_create(actor=None, user=user, name=options["name"]))
