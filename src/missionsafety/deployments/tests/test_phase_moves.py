@@ -39,9 +39,21 @@ def move(client: Any, deployment: Any, to: str, **extra: Any) -> Any:
 
 def test_the_whole_machine_from_planning_to_closed(world: Any, client_for: Any) -> None:
     deployment = new_deployment(world)
+    # An operational command whose commander can waive what the gate finds open.
+    services.party_add(
+        actor=world.bde13_safety,
+        deployment=deployment,
+        organisation=world.jfc,
+        role=Party.PartyRole.OPERATIONAL_COMMAND,
+    )
     client = client_for(world.bde13_safety)
     client.cookies.load({"missionsafety_language": "en"})
     for target in PHASE_ORDER[1:]:
+        if target == Phase.DEPLOYED:
+            # The readiness safety gate (evaluations) must be held first.
+            from missionsafety.evaluations.services import gate_pass_for_walk
+
+            gate_pass_for_walk(deployment, world.bde13_safety)
         response = move(client, deployment, target)
         deployment.refresh_from_db()
         assert deployment.phase == target
