@@ -79,7 +79,7 @@ def asset_size(url: str, cache: dict[str, int]) -> int:
         else:
             path = finders.find(url[len(settings.STATIC_URL) :].split("?")[0])
             assert path, f"referenced static file not found: {url}"
-            with open(path, "rb") as f:  # noqa: PTH123
+            with open(path, "rb") as f:
                 cache[url] = compressed_size(f.read())
     return cache[url]
 

@@ -82,9 +82,10 @@ def base_env(data_dir: Path, database_url: str) -> dict[str, str]:
 def schema_key(scale: float, seed: int) -> str:
     """Cache key: scale, seed, the migrations and the generator's source."""
     digest = hashlib.sha256(f"{scale}:{seed}".encode())
-    files = sorted(PACKAGE_DIR.glob("*/migrations/*.py")) + sorted(
-        (PACKAGE_DIR / "perf").glob("*.py")
-    )
+    files = sorted(PACKAGE_DIR.glob("*/migrations/*.py")) + [
+        PACKAGE_DIR / "perf" / "generate.py",
+        PACKAGE_DIR / "perf" / "text.py",
+    ]
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
