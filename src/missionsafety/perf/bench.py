@@ -15,10 +15,12 @@ import contextlib
 import datetime
 import hashlib
 import json
+import logging
 import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -82,7 +84,8 @@ def base_env(data_dir: Path, database_url: str) -> dict[str, str]:
 def schema_key(scale: float, seed: int) -> str:
     """Cache key: scale, seed, the migrations and the generator's source."""
     digest = hashlib.sha256(f"{scale}:{seed}".encode())
-    files = sorted(PACKAGE_DIR.glob("*/migrations/*.py")) + [
+    files = [
+        *sorted(PACKAGE_DIR.glob("*/migrations/*.py")),
         PACKAGE_DIR / "perf" / "generate.py",
         PACKAGE_DIR / "perf" / "text.py",
     ]
@@ -243,9 +246,15 @@ def probe_targets() -> dict[str, Any]:
     if not sizes:
         raise RuntimeError("no open deployment: generate the data set first")
     largest = sizes[0][0]
-    typical = sizes[len(sizes) // 2][0]
     parties = {p.role: p for p in Party.objects.filter(deployment_id=largest)}
     brigade = parties["parent_brigade"].organisation_id
+    # A median register among the deployments the same brigade takes part in.
+    own = [
+        pk
+        for pk, _n in sizes
+        if Party.objects.filter(deployment_id=pk, organisation_id=brigade).exists()
+    ]
+    typical = own[len(own) // 2]
     battalion = parties["deployed_unit"].organisation_id
 
     def member(role: str, **where: Any) -> str | None:
@@ -499,6 +508,9 @@ def machine() -> dict[str, Any]:
 
 def run(options: Options, out: Out = print) -> dict[str, Any]:
     """Measure every scenario on every database; return the JSON-ready result."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # A terminated run still stops its servers and drops its databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results: list[dict[str, Any]] = []
     meta: dict[str, Any] = {
         "scale": options.scale,
@@ -567,6 +579,7 @@ def run(options: Options, out: Out = print) -> dict[str, Any]:
                             )  # fmt: skip
                             entry = {
                                 **row,
+                                "load_average": round(os.getloadavg()[0], 1),
                                 "status": "ok",
                                 "url": url,
                                 "persona": persona,
