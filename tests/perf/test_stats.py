@@ -30,8 +30,20 @@ def test_edge_cases() -> None:
     assert percentile([7.0], 99) == 7.0
     with pytest.raises(ValueError):
         percentile([1, 2], 101)
-    assert summary([]) == {"p50": None, "p95": None, "p99": None, "mean": None}
-    assert summary([1, 2, 3, 4]) == {"p50": 2.5, "p95": 3.9, "p99": 4.0, "mean": 2.5}
+    assert summary([]) == {
+        "min": None,
+        "p50": None,
+        "p95": None,
+        "p99": None,
+        "mean": None,
+    }
+    assert summary([4, 1, 3, 2]) == {
+        "min": 1,
+        "p50": 2.5,
+        "p95": 3.9,
+        "p99": 4.0,
+        "mean": 2.5,
+    }
 
 
 def test_server_timing_header_is_read_back() -> None:

@@ -598,7 +598,8 @@ def run(options: Options, out: Out = print) -> dict[str, Any]:
 
 HEADER = (
     f"{'database':<9} {'scenario':<38} {'c':>3} {'req':>6} {'err':>4} "
-    f"{'p50':>7} {'p95':>7} {'p99':>7} {'srv50':>7} {'srv95':>7} {'srv99':>7} "
+    f"{'p50':>7} {'p95':>7} {'p99':>7} {'srvmin':>7} {'srv50':>7} {'srv95':>7} "
+    f"{'srv99':>7} "
     f"{'q':>4} {'req/s':>7} {'KB':>5}"
 )
 
@@ -618,14 +619,15 @@ def format_row(r: dict[str, Any]) -> str:
     return (
         f"{r['database']:<9} {r['scenario']:<38} {r['concurrency']:>3} "
         f"{r['requests']:>6} {r['errors']:>4} {_ms(c['p50']):>7} {_ms(c['p95']):>7} "
-        f"{_ms(c['p99']):>7} {_ms(s['p50']):>7} {_ms(s['p95']):>7} {_ms(s['p99']):>7} "
+        f"{_ms(c['p99']):>7} {_ms(s.get('min')):>7} {_ms(s['p50']):>7} {_ms(s['p95']):>7} {_ms(s['p99']):>7} "
         f"{_ms(r['queries']):>4} {_ms(r['throughput']):>7} {size:>5}{flag}"
     )
 
 
 def table(result: dict[str, Any]) -> str:
     lines = [
-        "client latency p50/p95/p99 and server time (Server-Timing) srv50/95/99 in ms; "
+        "client latency p50/p95/p99 and server time (Server-Timing) srvmin/50/95/99 "
+        "in ms; "
         "q = queries per request (median); KB = response body as sent",
         HEADER,
     ]

@@ -26,12 +26,17 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 
 
 def summary(values: Sequence[float]) -> dict[str, float | None]:
-    """p50, p95, p99 and mean, rounded to 0.1 ms."""
+    """min, p50, p95, p99 and mean, rounded to 0.1 ms.
+
+    The minimum is the cost of a request with the machine to itself; on a
+    shared machine it separates what the code costs from waiting for a CPU.
+    """
 
     def r(x: float | None) -> float | None:
         return None if x is None else round(x, 1)
 
     return {
+        "min": r(min(values)) if values else None,
         "p50": r(percentile(values, 50)),
         "p95": r(percentile(values, 95)),
         "p99": r(percentile(values, 99)),
