@@ -668,3 +668,23 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> str:
             f"{change(ra['throughput'], rb['throughput']):>17}"
         )
     return "\n".join(lines)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The results as a Markdown table (for the README)."""
+    lines = [
+        "| database | scenario | c | requests | errors | p50 | p95 | p99 | "
+        "server min | server p50 | server p95 | queries | req/s |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in result["results"]:
+        if r.get("status") != "ok":
+            continue
+        c, s = r["client_ms"], r["server_ms"]
+        lines.append(
+            f"| {r['database']} | {r['scenario']} | {r['concurrency']} | "
+            f"{r['requests']} | {r['errors']} | {_ms(c['p50'])} | {_ms(c['p95'])} | "
+            f"{_ms(c['p99'])} | {_ms(s.get('min'))} | {_ms(s['p50'])} | "
+            f"{_ms(s['p95'])} | {_ms(r['queries'])} | {_ms(r['throughput'])} |"
+        )
+    return "\n".join(lines)

@@ -56,12 +56,18 @@ class Command(BaseCommand):
             help="Print how two result files differ (e.g. scale 0.1 and scale 1).",
         )
         parser.add_argument(
+            "--markdown", type=Path, help="Print a result file as a Markdown table."
+        )
+        parser.add_argument(
             "--probe", action="store_true", help="Print the targets as JSON (internal)."
         )
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["probe"]:
             self.stdout.write(json.dumps(bench.probe_targets()))
+            return
+        if o["markdown"]:
+            self.stdout.write(bench.markdown(json.loads(o["markdown"].read_text())))
             return
         if o["compare"]:
             before, after = (json.loads(p.read_text()) for p in o["compare"])
