@@ -98,3 +98,21 @@ def test_refuses_to_generate_twice_without_reset() -> None:
     generate()
     with pytest.raises(CommandError, match="--reset"):
         generate()
+
+
+def test_rows_created_after_generation_get_fresh_ids() -> None:
+    """Generated rows carry explicit ids; PostgreSQL sequences must move past them."""
+    from missionsafety.organisations.models import Organisation
+
+    generate()
+    top = Risk.objects.order_by("-pk").first()
+    risk = Risk.objects.create(
+        deployment=top.deployment,
+        number=top.number + 10_000,
+        title="Nieuw risico na import",
+        hazard="Gevaar",
+        owner_party=top.owner_party,
+    )
+    org = Organisation.objects.create(name="Nieuw", short_name="NIEUW", kind="other")
+    assert risk.pk > top.pk
+    assert org.pk > Organisation.objects.exclude(pk=org.pk).order_by("-pk").first().pk
