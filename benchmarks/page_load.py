@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -173,6 +174,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        shutil.rmtree(tmp, ignore_errors=True)
 
     print(
         f"\nChromium over {args.kbit} kbit/s down and up, {args.rtt} ms round trip "
