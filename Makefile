@@ -1,6 +1,7 @@
 # Mission Safety — everything a developer or operator runs.
 #   make demo   install, prepare the embedded SQLite database with demo data, serve
 #   make test   run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
+#   make bench  benchmark at scale 0.1 on SQLite and PostgreSQL (BENCH_ARGS="--scale 1")
 UV := $(shell sh scripts/ensure-uv.sh)
 PORT ?= 8000
 APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports
@@ -46,4 +47,4 @@ worker: install
 	$(UV) run missionsafety worker
 
 bench: install
-	$(UV) run missionsafety bench
+	$(UV) run missionsafety bench $(BENCH_ARGS)

@@ -303,3 +303,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Benchmark runs only (missionsafety bench): time every request in a
+# Server-Timing header, outermost so that every middleware is included.
+if envbool("MISSIONSAFETY_SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "missionsafety.perf.middleware.ServerTimingMiddleware")

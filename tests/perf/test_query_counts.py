@@ -1,0 +1,76 @@
+"""Foundation list pages and endpoints cost the same queries for 2 or 12 rows."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from missionsafety.deployments import services as dep_services
+from missionsafety.deployments.models import Party
+
+R = Party.PartyRole
+
+# url name, kwargs (from the world), who asks, pinned number of queries
+LISTS = [
+    ("home", lambda w: {}, "bde13_safety", 7),
+    ("deployments:list", lambda w: {}, "jfc_safety", 7),
+    ("api:list_deployments", lambda w: {}, "jfc_safety", 7),
+    ("organisations:tree", lambda w: {}, "bde13_safety", 4),
+    ("api:list_organisations", lambda w: {}, "bde13_safety", 4),
+    ("organisations:detail", lambda w: {"pk": w.bde13.pk}, "bde13_safety", 9),
+    (
+        "audit:history",
+        lambda w: {"model": "deployments.deployment", "pk": w.dep.pk},
+        "bde13_safety",
+        7,
+    ),
+    ("audit:chain", lambda w: {}, "inspector", 5),
+]
+
+
+def add_deployments(w: Any, n: int) -> None:
+    """More deployments of 13 LBR, each with its parties and some history."""
+    for i in range(n):
+        dep = dep_services.deployment_create(
+            actor=w.bde13_safety,
+            name=f"Oefening {i}",
+            code=f"EX-{i}",
+            theatre="Duitsland",
+            start_date=w.today + datetime.timedelta(days=30 + i),
+            end_date=w.today + datetime.timedelta(days=60 + i),
+            parties=[
+                (w.bde13, R.PARENT_BRIGADE),
+                (w.bn, R.DEPLOYED_UNIT),
+                (w.jfc, R.OPERATIONAL_COMMAND),
+            ],
+        )
+        dep_services.deployment_update(
+            actor=w.bde13_safety, deployment=dep, version=dep.version, name=f"Oef {i}"
+        )
+
+
+def count(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "kwargs", "who", "pinned"), LISTS, ids=[x[0] for x in LISTS]
+)
+def test_query_count_is_constant_in_the_number_of_rows(
+    world: Any, client_for: Any, name: str, kwargs: Any, who: str, pinned: int
+) -> None:
+    client = client_for(getattr(world, who))
+    url = reverse(name, kwargs=kwargs(world))
+    few = count(client, url)
+    add_deployments(world, 10)
+    many = count(client, url)
+    assert (few, many) == (pinned, pinned)
