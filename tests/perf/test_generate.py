@@ -13,7 +13,8 @@ from missionsafety.deployments.models import Deployment
 from missionsafety.organisations.models import Membership, User
 from missionsafety.risks.models import Assessment, Control, Decision, Risk
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: later tests keep what the data migrations installed.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def snapshot() -> dict[str, Any]:

@@ -247,13 +247,13 @@ def run(
 ) -> GenContext:
     """Generate every available concept; return counts and timings."""
     from missionsafety.audit.services import record_change
+    from missionsafety.core.defaults import install_defaults
     from missionsafety.organisations.models import Organisation
-    from missionsafety.risks.defaults import install
 
     ctx = GenContext(
         scale=scale, seed=seed, today=today or timezone.localdate(), out=out
     )
-    install(apps)  # matrices and categories (gone after a flush)
+    install_defaults()  # matrices, categories, templates (gone after a flush)
     started = time.perf_counter()
     with manual_timestamps():
         for step in steps():
