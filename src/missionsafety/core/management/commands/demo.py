@@ -25,7 +25,7 @@ class Command(BaseCommand):
         port = options["port"]
         self.stdout.write("Preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        self._collectstatic()
         call_command("load_demo", stdout=self.stdout)
         url = f"http://127.0.0.1:{port}/"
         lines = [
@@ -45,6 +45,24 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self._serve(port)
+
+    def _collectstatic(self) -> None:
+        """Collect (and compress) static files, skipped when nothing changed."""
+        import hashlib
+        from pathlib import Path
+
+        from django.contrib.staticfiles.finders import get_finders
+
+        digest = hashlib.sha256()
+        for finder in get_finders():
+            for path, storage in finder.list(["CVS", ".*", "*~"]):
+                stat = Path(storage.path(path)).stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        marker = Path(settings.STATIC_ROOT) / ".collected"
+        if marker.exists() and marker.read_text() == digest.hexdigest():
+            return
+        call_command("collectstatic", interactive=False, verbosity=0)
+        marker.write_text(digest.hexdigest())
 
     def _serve(self, port: int) -> None:
         from gunicorn.app.wsgiapp import WSGIApplication
