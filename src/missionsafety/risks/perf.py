@@ -252,6 +252,8 @@ def fill_registers(
             nl, en = HAZARDS[rng.randrange(len(HAZARDS))]
             activity = ACTIVITIES[rng.randrange(len(ACTIVITIES))]
             status = _pick(rng, STATUS_WEIGHTS)
+            if deployment.phase == Phase.CLOSED and rng.random() < 0.95:
+                status = S.CLOSED  # a closed deployment closed its register
             risk = Risk(
                 id=risk_id,
                 deployment_id=deployment.pk,
