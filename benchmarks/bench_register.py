@@ -220,7 +220,10 @@ def _reference(args: argparse.Namespace) -> tuple[object, dict[str, str]]:
     reg = f"/deployments/{dep}/risks/"
     targets = {
         "register page": ("jfc_safety", reg),
-        "register page, 13 LBR user": ("bde13_safety", f"/deployments/{brigade_dep}/risks/"),
+        "register page, 13 LBR user": (
+            "bde13_safety",
+            f"/deployments/{brigade_dep}/risks/",
+        ),
         "register, level=H": ("jfc_safety", reg + "?level=H"),
         "register, status=open": ("jfc_safety", reg + "?status=open"),
         "register, owner": ("jfc_safety", reg + f"?owner={owner}"),
@@ -304,7 +307,9 @@ def _measure(args: argparse.Namespace, w: object, targets: dict) -> None:
         return clients[user]
 
     only = [o.strip() for o in args.only.split(",") if o.strip()]
-    print(f"{connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}")
+    print(
+        f"{connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}"
+    )
     print(
         f"{'request':30} {'p50 ms':>7} {'p95 ms':>7} {'min':>6} {'queries':>7} "
         f"{'sql ms':>7} {'KB':>5}  load 1/5/15"
@@ -351,7 +356,9 @@ def _report_queries(label: str, queries: list, connection: object) -> None:
         with connection.cursor() as cursor:
             cursor.execute(prefix + slowest["sql"])
             plan = cursor.fetchall()
-        print(f"   slowest ({float(slowest['time']) * 1000:.1f} ms): {slowest['sql'][:300]}")
+        print(
+            f"   slowest ({float(slowest['time']) * 1000:.1f} ms): {slowest['sql'][:300]}"
+        )
         for row in plan:
             print("     ", " ".join(str(x) for x in row)[:160])
 

@@ -203,8 +203,10 @@ def fill_registers(
     ):
         parties.setdefault(party.deployment_id, []).append(party)
     categories = list(HazardCategory.objects.all()) or [None]
-    sizes = list(sizes) if sizes is not None else register_sizes(
-        risks, len(deployments), rng
+    sizes = (
+        list(sizes)
+        if sizes is not None
+        else register_sizes(risks, len(deployments), rng)
     )
     ids = _next_ids(Risk, Assessment, Control, Decision)
     user_ids = [u.pk for u in users] or [None]
@@ -435,7 +437,9 @@ def generate(
     for i, deployment in enumerate(made):
         brigade, battalions = formations[i % len(formations)]
         party_rows += [
-            Party(deployment=deployment, organisation=command, role=R.OPERATIONAL_COMMAND),
+            Party(
+                deployment=deployment, organisation=command, role=R.OPERATIONAL_COMMAND
+            ),
             Party(deployment=deployment, organisation=provider, role=R.FORCE_PROVIDER),
             Party(deployment=deployment, organisation=brigade, role=R.PARENT_BRIGADE),
         ]

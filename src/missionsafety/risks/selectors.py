@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     OuterRef,
@@ -14,6 +16,8 @@ from django.db.models import (
     Q,
     QuerySet,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -255,71 +259,121 @@ def control_get(*, user: Any, pk: Any) -> Control:
     )
 
 
-def heatmap_counts(
-    *, user: Any, deployment: Deployment
-) -> dict[str, dict[tuple[str, str], int]]:
-    """Open risks per cell (probability, severity), inherent and residual."""
-    base = (
-        Risk.objects.visible_to(user)
-        .filter(deployment=deployment, current_assessment__isnull=False)
-        .exclude(status=S.CLOSED)
-    )
-    result: dict[str, dict[tuple[str, str], int]] = {}
-    for kind in ("inherent", "residual"):
-        p = f"current_assessment__{kind}_probability"
-        s = f"current_assessment__{kind}_severity"
-        rows = base.values(p, s).annotate(n=Count("id")).order_by()
-        result[kind] = {(row[p], row[s]): row["n"] for row in rows}
-    return result
+@dataclass
+class RegisterStats:
+    """Counts of a deployment's open risks, from one grouped query."""
+
+    inherent: dict[tuple[str, str], int]
+    residual: dict[tuple[str, str], int]
+    per_level: dict[str, int]
+    total: int = 0
+    stop: int = 0
+    awaiting: int = 0
+    expired: int = 0
+    unassessed: int = 0
 
 
-def deployment_summary(*, user: Any, deployment: Deployment) -> dict[str, Any]:
-    """Overall residual level and counts for the deployment page (constant queries)."""
+def register_stats(*, user: Any, deployment: Deployment) -> RegisterStats:
+    """Heat maps and the summary of the deployment's open risks in one query.
+
+    Grouping by the cells, level, status and flags gives at most a few hundred
+    groups whatever the size of the register; the sums are made here. One pass
+    over the deployment's risks instead of four."""
     today = timezone.localdate()
-    open_risks = (
+    a = "current_assessment__"
+    rows = (
         Risk.objects.visible_to(user)
         .filter(deployment=deployment)
         .exclude(status=S.CLOSED)
-    )
-    per_level = dict(
-        open_risks.exclude(residual_level="")
-        .values_list("residual_level")
+        .annotate(
+            expired=Case(
+                When(acceptance_expires_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values_list(
+            f"{a}inherent_probability",
+            f"{a}inherent_severity",
+            f"{a}residual_probability",
+            f"{a}residual_severity",
+            "residual_level",
+            "status",
+            "stop_flag",
+            "expired",
+        )
         .annotate(n=Count("id"))
         .order_by()
     )
-    totals = open_risks.aggregate(
-        total=Count("id"),
-        stop=Count("id", filter=Q(stop_flag=True)),
-        awaiting=Count("id", filter=Q(status=S.AWAITING_DECISION)),
-        expired=Count(
-            "id",
-            filter=Q(
-                status__in=(S.ACCEPTED, S.MONITORED), acceptance_expires_on__lt=today
-            ),
-        ),
-        unassessed=Count("id", filter=Q(current_assessment__isnull=True)),
-    )
+    stats = RegisterStats(inherent={}, residual={}, per_level={})
+    for ip, isv, rp, rs, level, status, stop, expired, n in rows:
+        stats.total += n
+        if ip is None:
+            stats.unassessed += n
+        else:
+            stats.inherent[ip, isv] = stats.inherent.get((ip, isv), 0) + n
+            stats.residual[rp, rs] = stats.residual.get((rp, rs), 0) + n
+        if level:
+            stats.per_level[level] = stats.per_level.get(level, 0) + n
+        if stop:
+            stats.stop += n
+        if status == S.AWAITING_DECISION:
+            stats.awaiting += n
+        elif expired and status in (S.ACCEPTED, S.MONITORED):
+            stats.expired += n
+    return stats
+
+
+def heatmap_counts(
+    *, user: Any, deployment: Deployment, stats: RegisterStats | None = None
+) -> dict[str, dict[tuple[str, str], int]]:
+    """Open risks per cell (probability, severity), inherent and residual."""
+    stats = stats or register_stats(user=user, deployment=deployment)
+    return {"inherent": stats.inherent, "residual": stats.residual}
+
+
+def deployment_summary(
+    *, user: Any, deployment: Deployment, stats: RegisterStats | None = None
+) -> dict[str, Any]:
+    """Overall residual level and counts for the deployment page (constant queries)."""
+    stats = stats or register_stats(user=user, deployment=deployment)
     matrix = authority.matrix_of(deployment)
-    overall = overall_level(matrix, per_level)
     overdue = list(
         Control.objects.visible_to(user)
         .filter(_overdue_controls(), deployment=deployment)
         .exclude(risk__status=S.CLOSED)
         .select_related("risk", "owner_party__organisation")
-        .order_by("due_date")[:10]
+        .only(
+            "id",
+            "description",
+            "due_date",
+            "status",
+            "risk__number",
+            "risk__title",
+            "owner_party__organisation__short_name",
+        )
+        .order_by("due_date", "pk")[:10]
     )
     stopped = list(
-        open_risks.filter(stop_flag=True).order_by("-residual_rank", "number")[:10]
+        Risk.objects.visible_to(user)
+        .filter(deployment=deployment, stop_flag=True)
+        .exclude(status=S.CLOSED)
+        .only("id", "number", "title", "residual_level", "residual_rank")
+        .order_by("-residual_rank", "number")[:10]
     )
     return {
         "matrix": matrix,
-        "overall": overall,
+        "overall": overall_level(matrix, stats.per_level),
         "levels": [
-            {"code": c, "count": per_level.get(c, 0)} for c in matrix.level_codes
+            {"code": c, "count": stats.per_level.get(c, 0)} for c in matrix.level_codes
         ],
         "overdue": overdue,
         "stopped": stopped,
-        **totals,
+        "total": stats.total,
+        "stop": stats.stop,
+        "awaiting": stats.awaiting,
+        "expired": stats.expired,
+        "unassessed": stats.unassessed,
     }
 
 
@@ -343,45 +397,71 @@ def organisation_controls(*, user: Any, organisation: Any) -> list[Control]:
     )
 
 
+AWAITING_LIMIT = 500
+
+
 def awaiting_for(*, user: Any) -> dict[str, list[Risk]]:
     """What the user, as commander, must decide: risks awaiting a decision whose
     required authority they hold (escalated ones included), and expired
-    acceptances that need review."""
+    acceptances that need review.
+
+    Two narrow queries (one per index: status, acceptance expiry), then the
+    deployments, their parties and the few matrices once each — never the
+    matrix's JSON once per risk."""
     from missionsafety.core.permissions import current_memberships
 
     if not any(m.role == "commander" for m in current_memberships(user)):
         return {"awaiting": [], "expired": []}
     today = timezone.localdate()
-    candidates = list(
-        risk_base()
-        .visible_to(user)
-        .filter(
-            Q(status=S.AWAITING_DECISION)
-            | Q(
-                status__in=(S.ACCEPTED, S.MONITORED),
-                acceptance_expires_on__lt=today,
-            )
-        )
+    base = (
+        Risk.objects.visible_to(user)
         .exclude(residual_level="")
-        .select_related("deployment__matrix")
-        .prefetch_related(
-            Prefetch(
-                "deployment__parties",
-                queryset=Party.objects.select_related("organisation"),
-            ),
-            "deployment__matrix__rules",
+        .select_related("escalated_to")
+        .only(
+            "pk",
+            "deployment_id",
+            "number",
+            "title",
+            "status",
+            "residual_level",
+            "residual_rank",
+            "stop_flag",
+            "acceptance_expires_on",
+            "escalation_echelon",
+            "escalated_to__short_name",
+            "escalated_to__echelon",
+            "escalated_to__kind",
         )
-        .order_by("-residual_rank", "deployment__code", "number")[:500]
+        .order_by("-residual_rank", "deployment_id", "number")
     )
-    matrices: dict[int, Any] = {}
+    candidates = [
+        *base.filter(status=S.AWAITING_DECISION)[:AWAITING_LIMIT],
+        *base.filter(
+            status__in=(S.ACCEPTED, S.MONITORED), acceptance_expires_on__lt=today
+        )[:AWAITING_LIMIT],
+    ]
+    deployments = {
+        d.pk: d
+        for d in Deployment.objects.filter(pk__in={r.deployment_id for r in candidates})
+        .only("pk", "code", "name", "phase", "matrix_id")
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.select_related("organisation"))
+        )
+    }
+    matrices = {
+        m.pk: m
+        for m in RiskMatrix.objects.filter(
+            pk__in={d.matrix_id for d in deployments.values() if d.matrix_id}
+        ).prefetch_related("rules")
+    }
+    for m in matrices.values():
+        m._rule_list = list(m.rules.all())  # type: ignore[attr-defined]
+    for d in deployments.values():
+        if d.matrix_id is not None:
+            d.matrix = matrices[d.matrix_id]
     awaiting, expired = [], []
     for risk in candidates:
-        matrix = risk.deployment.matrix
-        if matrix is not None:
-            matrix = matrices.setdefault(matrix.pk, matrix)
-            if not hasattr(matrix, "_rule_list"):
-                matrix._rule_list = list(matrix.rules.all())
-            risk.deployment.matrix = matrix
+        risk.deployment = deployments[risk.deployment_id]
         requirement = authority.requirement_for(risk)
         if requirement is None:
             continue
@@ -389,6 +469,9 @@ def awaiting_for(*, user: Any) -> dict[str, list[Risk]]:
             continue
         risk.requirement = requirement  # type: ignore[attr-defined]
         (awaiting if risk.status == S.AWAITING_DECISION else expired).append(risk)
+    codes = {pk: d.code for pk, d in deployments.items()}
+    for rows in (awaiting, expired):
+        rows.sort(key=lambda r: (-r.residual_rank, codes[r.deployment_id], r.number))
     return {"awaiting": awaiting, "expired": expired}
 
 

@@ -82,7 +82,10 @@ def register(request: HttpRequest, deployment_pk: int) -> HttpResponse:
     )
     page.object_list = selectors.with_control_counts(page.object_list)
     matrix = authority.matrix_of(deployment)
-    counts = selectors.heatmap_counts(user=request.user, deployment=deployment)
+    stats = selectors.register_stats(user=request.user, deployment=deployment)
+    counts = selectors.heatmap_counts(
+        user=request.user, deployment=deployment, stats=stats
+    )
     params = request.GET.copy()
     for key in ("cell", "page"):
         params.pop(key, None)
@@ -97,7 +100,7 @@ def register(request: HttpRequest, deployment_pk: int) -> HttpResponse:
             "filters": filters,
             "matrix": matrix,
             "summary": selectors.deployment_summary(
-                user=request.user, deployment=deployment
+                user=request.user, deployment=deployment, stats=stats
             ),
             "heat_inherent": heatmap_svg(
                 matrix=matrix,
