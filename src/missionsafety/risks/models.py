@@ -334,6 +334,16 @@ class Risk(VersionedModel):
             models.Index(
                 fields=["acceptance_expires_on"], name="risk_accept_expiry_idx"
             ),
+            # Awaiting my decision across every deployment a commander sees:
+            # awaiting ones highest first, expired acceptances by date.
+            models.Index(
+                fields=["status", "-residual_rank", "deployment", "number"],
+                name="risk_status_rank_idx",
+            ),
+            models.Index(
+                fields=["status", "acceptance_expires_on"],
+                name="risk_status_expiry_idx",
+            ),
         ]
 
     # The risk's status machine; decisions and assessments move it (services).

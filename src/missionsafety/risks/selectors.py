@@ -23,7 +23,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from missionsafety.core.selectors import get_visible
-from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,
@@ -148,8 +148,12 @@ def register(
             phases_text__contains=f'"{f.phase}"'
         )
     if f.overdue:
+        # The deployment's overdue controls are a short range of ctl_due_idx;
+        # an EXISTS per risk would visit every control of the register.
         qs = qs.filter(
-            Exists(Control.objects.filter(_overdue_controls(), risk=OuterRef("pk")))
+            pk__in=Control.objects.filter(
+                _overdue_controls(), deployment=deployment
+            ).values("risk_id")
         )
     if f.stop:
         qs = qs.filter(stop_flag=True)
@@ -397,57 +401,80 @@ def organisation_controls(*, user: Any, organisation: Any) -> list[Control]:
     )
 
 
-AWAITING_LIMIT = 500
+AWAITING_CANDIDATES = 500  # risks considered per list, highest residual first
+AWAITING_SHOWN = 100  # rows shown per list
 
 
-def awaiting_for(*, user: Any) -> dict[str, list[Risk]]:
+@dataclass
+class _Candidate:
+    """What the authority rules read of a risk, without building the model."""
+
+    pk: int
+    deployment_id: int
+    residual_level: str
+    escalation_echelon: int | None
+    escalated_to_id: int | None
+    deployment: Any = None
+    escalated_to: Any = None
+
+
+def awaiting_for(*, user: Any) -> dict[str, Any]:
     """What the user, as commander, must decide: risks awaiting a decision whose
     required authority they hold (escalated ones included), and expired
-    acceptances that need review.
+    acceptances that need review — of deployments that are not closed.
 
-    Two narrow queries (one per index: status, acceptance expiry), then the
-    deployments, their parties and the few matrices once each — never the
-    matrix's JSON once per risk."""
+    A constant number of narrow queries: the candidates as plain tuples (one
+    query per index: status and rank, status and expiry), their deployments,
+    parties, organisations and matrices once each, and at the end the risks
+    shown. The authority is checked candidate by candidate, highest residual
+    first, until a list is full."""
     from missionsafety.core.permissions import current_memberships
+    from missionsafety.organisations.models import Organisation
 
+    empty: dict[str, Any] = {"awaiting": [], "expired": [], "more": False}
     if not any(m.role == "commander" for m in current_memberships(user)):
-        return {"awaiting": [], "expired": []}
+        return empty
     today = timezone.localdate()
     base = (
         Risk.objects.visible_to(user)
         .exclude(residual_level="")
-        .select_related("escalated_to")
-        .only(
-            "pk",
-            "deployment_id",
-            "number",
-            "title",
-            "status",
-            "residual_level",
-            "residual_rank",
-            "stop_flag",
-            "acceptance_expires_on",
-            "escalation_echelon",
-            "escalated_to__short_name",
-            "escalated_to__echelon",
-            "escalated_to__kind",
-        )
+        .exclude(deployment__phase=Phase.CLOSED)
         .order_by("-residual_rank", "deployment_id", "number")
     )
-    candidates = [
-        *base.filter(status=S.AWAITING_DECISION)[:AWAITING_LIMIT],
-        *base.filter(
+    fields = (
+        "pk",
+        "deployment_id",
+        "residual_level",
+        "escalation_echelon",
+        "escalated_to_id",
+    )
+    lists = {
+        "awaiting": base.filter(status=S.AWAITING_DECISION),
+        "expired": base.filter(
             status__in=(S.ACCEPTED, S.MONITORED), acceptance_expires_on__lt=today
-        )[:AWAITING_LIMIT],
-    ]
+        ),
+    }
+    candidates = {
+        key: [_Candidate(*row) for row in qs.values_list(*fields)[:AWAITING_CANDIDATES]]
+        for key, qs in lists.items()
+    }
+    everyone = [c for rows in candidates.values() for c in rows]
+    dep_ids = {c.deployment_id for c in everyone}
     deployments = {
         d.pk: d
-        for d in Deployment.objects.filter(pk__in={r.deployment_id for r in candidates})
-        .only("pk", "code", "name", "phase", "matrix_id")
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.select_related("organisation"))
+        for d in Deployment.objects.filter(pk__in=dep_ids).only(
+            "pk", "code", "name", "phase", "matrix_id"
         )
     }
+    party_rows: dict[int, list[tuple[int, int, str]]] = {}
+    for pk, dep_id, org_id, role in Party.objects.filter(
+        deployment_id__in=dep_ids
+    ).values_list("pk", "deployment_id", "organisation_id", "role"):
+        party_rows.setdefault(dep_id, []).append((pk, org_id, role))
+    organisations = Organisation.objects.in_bulk(
+        {org for rows in party_rows.values() for _pk, org, _role in rows}
+        | {c.escalated_to_id for c in everyone if c.escalated_to_id}
+    )
     matrices = {
         m.pk: m
         for m in RiskMatrix.objects.filter(
@@ -456,23 +483,56 @@ def awaiting_for(*, user: Any) -> dict[str, list[Risk]]:
     }
     for m in matrices.values():
         m._rule_list = list(m.rules.all())  # type: ignore[attr-defined]
-    for d in deployments.values():
-        if d.matrix_id is not None:
-            d.matrix = matrices[d.matrix_id]
-    awaiting, expired = [], []
-    for risk in candidates:
-        risk.deployment = deployments[risk.deployment_id]
-        requirement = authority.requirement_for(risk)
-        if requirement is None:
-            continue
-        if authority.deciding_organisation(user, requirement, risk.deployment) is None:
-            continue
-        risk.requirement = requirement  # type: ignore[attr-defined]
-        (awaiting if risk.status == S.AWAITING_DECISION else expired).append(risk)
-    codes = {pk: d.code for pk, d in deployments.items()}
-    for rows in (awaiting, expired):
-        rows.sort(key=lambda r: (-r.residual_rank, codes[r.deployment_id], r.number))
-    return {"awaiting": awaiting, "expired": expired}
+    default: list[RiskMatrix] = []
+
+    def deployment_of(dep_id: int) -> Deployment:
+        d = deployments[dep_id]
+        if "party_list" not in d.__dict__:  # parties built once, when needed
+            d.__dict__["party_list"] = [
+                Party(
+                    pk=pk,
+                    deployment_id=d.pk,
+                    organisation=organisations[org],
+                    role=role,
+                )
+                for pk, org, role in party_rows.get(d.pk, [])
+            ]
+            if d.matrix_id is not None:
+                d.matrix = matrices[d.matrix_id]
+            else:  # the default matrix, looked up once for all of them
+                if not default:
+                    default.append(authority.matrix_of(Deployment(matrix_id=None)))
+                d._default_matrix = default[0]  # type: ignore[attr-defined]
+        return d
+
+    found: dict[str, Any] = {"more": False}
+    chosen: dict[str, list[tuple[_Candidate, Any]]] = {}
+    for key, rows in candidates.items():
+        chosen[key] = []
+        for c in rows:
+            c.deployment = deployment_of(c.deployment_id)
+            c.escalated_to = organisations.get(c.escalated_to_id)  # type: ignore[arg-type]
+            requirement = authority.requirement_for(c)  # type: ignore[arg-type]
+            if requirement is None or (
+                authority.deciding_organisation(user, requirement, c.deployment) is None
+            ):
+                continue
+            if len(chosen[key]) == AWAITING_SHOWN:
+                found["more"] = True
+                break
+            chosen[key].append((c, requirement))
+    shown = Risk.objects.defer("hazard", "cause", "consequence").in_bulk([c.pk for rows in chosen.values() for c, _r in rows])
+    for key, rows in chosen.items():
+        risks = []
+        for c, requirement in rows:
+            risk = shown[c.pk]
+            risk.deployment = c.deployment
+            risk.escalated_to = c.escalated_to
+            risk.requirement = requirement  # type: ignore[attr-defined]
+            risks.append(risk)
+        risks.sort(key=lambda r: (-r.residual_rank, r.deployment.code, r.number))
+        found[key] = risks
+    return found
 
 
 def library(*, q: str = "", category: str = "") -> QuerySet[Hazard]:

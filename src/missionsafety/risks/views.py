@@ -442,7 +442,11 @@ def control_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def awaiting(request: HttpRequest) -> HttpResponse:
     found = selectors.awaiting_for(user=request.user)
-    return render(request, "risks/awaiting.html", found)
+    return render(
+        request,
+        "risks/awaiting.html",
+        {**found, "shown": selectors.AWAITING_SHOWN},
+    )
 
 
 @login_required
