@@ -19,7 +19,11 @@ S = Risk.Status
 
 
 def overview_deployments(*, user: Any, include_closed: bool = False) -> Any:
-    qs = Deployment.objects.visible_to(user).select_related("matrix")
+    # Without the matrix: its JSON columns in every row made the database sort
+    # wide rows to show fifty; ``overview_rows`` loads the few matrices once.
+    qs = Deployment.objects.visible_to(user).only(
+        "pk", "code", "name", "phase", "start_date", "matrix_id"
+    )
     if not include_closed:
         qs = qs.exclude(phase=Phase.CLOSED)
     return qs.order_by("-start_date", "code")
@@ -62,6 +66,9 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
     overdue = dict(
         Control.objects.filter(
             deployment_id__in=ids,
+            # Redundant for the result, not for PostgreSQL's planner: without
+            # it the join read every open risk of every deployment.
+            risk__deployment_id__in=ids,
             status__in=Control.OPEN_STATUSES,
             due_date__lt=today,
         )
@@ -70,6 +77,9 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    matrices = RiskMatrix.objects.in_bulk(
+        {d.matrix_id for d in deployments if d.matrix_id is not None}
+    )
     default = None
     if any(d.matrix_id is None for d in deployments):
         default = (
@@ -77,7 +87,7 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
         )
     rows = []
     for d in deployments:
-        matrix = d.matrix or default
+        matrix = matrices.get(d.matrix_id) or default  # type: ignore[arg-type]
         levels = per_level.get(d.pk, {})
         codes = matrix.level_codes if matrix else sorted(levels)
         t = totals.get(d.pk, {})

@@ -324,12 +324,25 @@ class Risk(VersionedModel):
             )
         ]
         indexes = [
+            # The register's default order (highest residual first, then
+            # number): pages, deep ones too, are read off the index unsorted.
             models.Index(
-                fields=["deployment", "residual_rank"], name="risk_dep_rank_idx"
+                fields=["deployment", "-residual_rank", "number"],
+                name="risk_dep_rank_idx",
             ),
             models.Index(fields=["deployment", "status"], name="risk_dep_status_idx"),
             models.Index(
                 fields=["acceptance_expires_on"], name="risk_accept_expiry_idx"
+            ),
+            # Awaiting my decision across every deployment a commander sees:
+            # awaiting ones highest first, expired acceptances by date.
+            models.Index(
+                fields=["status", "-residual_rank", "deployment", "number"],
+                name="risk_status_rank_idx",
+            ),
+            models.Index(
+                fields=["status", "acceptance_expires_on"],
+                name="risk_status_expiry_idx",
             ),
         ]
 
@@ -506,8 +519,10 @@ class Control(VersionedModel):
         verbose_name_plural = _("controls")
         ordering = ["risk", "due_date", "id"]
         indexes = [
+            # Overdue controls, earliest first: a range on due_date within the
+            # deployment, ordered by it, the status read from the index.
             models.Index(
-                fields=["deployment", "status", "due_date"], name="ctl_due_idx"
+                fields=["deployment", "due_date", "status"], name="ctl_due_idx"
             ),
             models.Index(fields=["owner_party", "status"], name="ctl_owner_idx"),
         ]

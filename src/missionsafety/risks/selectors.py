@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     OuterRef,
@@ -14,12 +16,14 @@ from django.db.models import (
     Q,
     QuerySet,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from missionsafety.core.selectors import get_visible
-from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,
@@ -144,8 +148,12 @@ def register(
             phases_text__contains=f'"{f.phase}"'
         )
     if f.overdue:
+        # The deployment's overdue controls are a short range of ctl_due_idx;
+        # an EXISTS per risk would visit every control of the register.
         qs = qs.filter(
-            Exists(Control.objects.filter(_overdue_controls(), risk=OuterRef("pk")))
+            pk__in=Control.objects.filter(
+                _overdue_controls(), deployment=deployment
+            ).values("risk_id")
         )
     if f.stop:
         qs = qs.filter(stop_flag=True)
@@ -191,19 +199,18 @@ def with_control_counts(risks: Any) -> list[Risk]:
 
 def risk_get(*, user: Any, pk: Any) -> Risk:
     """One risk the user may see (404 otherwise), with what its page needs."""
+    # Rarely set relations are prefetched (no query when empty): joining all
+    # of them made PostgreSQL spend longer planning the query than running it.
     return get_visible(
         risk_base()
-        .select_related(
-            "deployment__matrix",
-            "accepted_decision",
+        .select_related("deployment__matrix")
+        .prefetch_related(
             "source_hazard",
             "copied_from__deployment",
-        )
-        .prefetch_related(
             Prefetch(
                 "deployment__parties",
                 queryset=Party.objects.select_related("organisation"),
-            )
+            ),
         ),
         user,
         pk=pk,
@@ -255,71 +262,130 @@ def control_get(*, user: Any, pk: Any) -> Control:
     )
 
 
-def heatmap_counts(
-    *, user: Any, deployment: Deployment
-) -> dict[str, dict[tuple[str, str], int]]:
-    """Open risks per cell (probability, severity), inherent and residual."""
-    base = (
-        Risk.objects.visible_to(user)
-        .filter(deployment=deployment, current_assessment__isnull=False)
-        .exclude(status=S.CLOSED)
-    )
-    result: dict[str, dict[tuple[str, str], int]] = {}
-    for kind in ("inherent", "residual"):
-        p = f"current_assessment__{kind}_probability"
-        s = f"current_assessment__{kind}_severity"
-        rows = base.values(p, s).annotate(n=Count("id")).order_by()
-        result[kind] = {(row[p], row[s]): row["n"] for row in rows}
-    return result
+@dataclass
+class RegisterStats:
+    """Counts of a deployment's open risks, from two grouped queries."""
+
+    inherent: dict[tuple[str, str], int]
+    residual: dict[tuple[str, str], int]
+    per_level: dict[str, int]
+    total: int = 0
+    stop: int = 0
+    awaiting: int = 0
+    expired: int = 0
+    unassessed: int = 0
 
 
-def deployment_summary(*, user: Any, deployment: Deployment) -> dict[str, Any]:
-    """Overall residual level and counts for the deployment page (constant queries)."""
+def register_stats(*, user: Any, deployment: Deployment) -> RegisterStats:
+    """Heat maps and the summary of the deployment's open risks in two queries.
+
+    Grouping gives at most a few hundred groups whatever the size of the
+    register; the sums are made here. The counts read the risk rows alone;
+    the cells join only the deployment's own assessments (naming their
+    deployment lets PostgreSQL use its index instead of hashing every
+    assessment of every deployment)."""
     today = timezone.localdate()
     open_risks = (
         Risk.objects.visible_to(user)
         .filter(deployment=deployment)
         .exclude(status=S.CLOSED)
     )
-    per_level = dict(
-        open_risks.exclude(residual_level="")
-        .values_list("residual_level")
+    stats = RegisterStats(inherent={}, residual={}, per_level={})
+    for level, status, stop, expired, unassessed, n in (
+        open_risks.annotate(
+            expired=Case(
+                When(acceptance_expires_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            unassessed=Case(
+                When(current_assessment__isnull=True, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values_list("residual_level", "status", "stop_flag", "expired", "unassessed")
         .annotate(n=Count("id"))
         .order_by()
-    )
-    totals = open_risks.aggregate(
-        total=Count("id"),
-        stop=Count("id", filter=Q(stop_flag=True)),
-        awaiting=Count("id", filter=Q(status=S.AWAITING_DECISION)),
-        expired=Count(
-            "id",
-            filter=Q(
-                status__in=(S.ACCEPTED, S.MONITORED), acceptance_expires_on__lt=today
-            ),
-        ),
-        unassessed=Count("id", filter=Q(current_assessment__isnull=True)),
-    )
+    ):
+        stats.total += n
+        if unassessed:
+            stats.unassessed += n
+        if level:
+            stats.per_level[level] = stats.per_level.get(level, 0) + n
+        if stop:
+            stats.stop += n
+        if status == S.AWAITING_DECISION:
+            stats.awaiting += n
+        elif expired and status in (S.ACCEPTED, S.MONITORED):
+            stats.expired += n
+    a = "current_assessment__"
+    for ip, isv, rp, rs, n in (
+        open_risks.filter(**{f"{a}deployment": deployment})
+        .values_list(
+            f"{a}inherent_probability",
+            f"{a}inherent_severity",
+            f"{a}residual_probability",
+            f"{a}residual_severity",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        stats.inherent[ip, isv] = stats.inherent.get((ip, isv), 0) + n
+        stats.residual[rp, rs] = stats.residual.get((rp, rs), 0) + n
+    return stats
+
+
+def heatmap_counts(
+    *, user: Any, deployment: Deployment, stats: RegisterStats | None = None
+) -> dict[str, dict[tuple[str, str], int]]:
+    """Open risks per cell (probability, severity), inherent and residual."""
+    stats = stats or register_stats(user=user, deployment=deployment)
+    return {"inherent": stats.inherent, "residual": stats.residual}
+
+
+def deployment_summary(
+    *, user: Any, deployment: Deployment, stats: RegisterStats | None = None
+) -> dict[str, Any]:
+    """Overall residual level and counts for the deployment page (constant queries)."""
+    stats = stats or register_stats(user=user, deployment=deployment)
     matrix = authority.matrix_of(deployment)
-    overall = overall_level(matrix, per_level)
     overdue = list(
         Control.objects.visible_to(user)
         .filter(_overdue_controls(), deployment=deployment)
         .exclude(risk__status=S.CLOSED)
         .select_related("risk", "owner_party__organisation")
-        .order_by("due_date")[:10]
+        .only(
+            "id",
+            "description",
+            "due_date",
+            "status",
+            "risk__number",
+            "risk__title",
+            "owner_party__organisation__short_name",
+        )
+        .order_by("due_date", "pk")[:10]
     )
     stopped = list(
-        open_risks.filter(stop_flag=True).order_by("-residual_rank", "number")[:10]
+        Risk.objects.visible_to(user)
+        .filter(deployment=deployment, stop_flag=True)
+        .exclude(status=S.CLOSED)
+        .only("id", "number", "title", "residual_level", "residual_rank")
+        .order_by("-residual_rank", "number")[:10]
     )
     return {
         "matrix": matrix,
-        "overall": overall,
+        "overall": overall_level(matrix, stats.per_level),
         "levels": [
-            {"code": c, "count": per_level.get(c, 0)} for c in matrix.level_codes
+            {"code": c, "count": stats.per_level.get(c, 0)} for c in matrix.level_codes
         ],
         "overdue": overdue,
         "stopped": stopped,
-        **totals,
+        "total": stats.total,
+        "stop": stats.stop,
+        "awaiting": stats.awaiting,
+        "expired": stats.expired,
+        "unassessed": stats.unassessed,
     }
 
 
@@ -343,53 +409,140 @@ def organisation_controls(*, user: Any, organisation: Any) -> list[Control]:
     )
 
 
-def awaiting_for(*, user: Any) -> dict[str, list[Risk]]:
+AWAITING_CANDIDATES = 500  # risks considered per list, highest residual first
+AWAITING_SHOWN = 100  # rows shown per list
+
+
+@dataclass
+class _Candidate:
+    """What the authority rules read of a risk, without building the model."""
+
+    pk: int
+    deployment_id: int
+    residual_level: str
+    escalation_echelon: int | None
+    escalated_to_id: int | None
+    deployment: Any = None
+    escalated_to: Any = None
+
+
+def awaiting_for(*, user: Any) -> dict[str, Any]:
     """What the user, as commander, must decide: risks awaiting a decision whose
     required authority they hold (escalated ones included), and expired
-    acceptances that need review."""
-    from missionsafety.core.permissions import current_memberships
+    acceptances that need review — of deployments that are not closed.
 
+    A constant number of narrow queries: the candidates as plain tuples (one
+    query per index: status and rank, status and expiry), their deployments,
+    parties, organisations and matrices once each, and at the end the risks
+    shown. The authority is checked candidate by candidate, highest residual
+    first, until a list is full."""
+    from missionsafety.core.permissions import current_memberships
+    from missionsafety.organisations.models import Organisation
+
+    empty: dict[str, Any] = {"awaiting": [], "expired": [], "more": False}
     if not any(m.role == "commander" for m in current_memberships(user)):
-        return {"awaiting": [], "expired": []}
+        return empty
     today = timezone.localdate()
-    candidates = list(
-        risk_base()
-        .visible_to(user)
-        .filter(
-            Q(status=S.AWAITING_DECISION)
-            | Q(
-                status__in=(S.ACCEPTED, S.MONITORED),
-                acceptance_expires_on__lt=today,
-            )
-        )
+    base = (
+        Risk.objects.visible_to(user)
         .exclude(residual_level="")
-        .select_related("deployment__matrix")
-        .prefetch_related(
-            Prefetch(
-                "deployment__parties",
-                queryset=Party.objects.select_related("organisation"),
-            ),
-            "deployment__matrix__rules",
-        )
-        .order_by("-residual_rank", "deployment__code", "number")[:500]
+        .exclude(deployment__phase=Phase.CLOSED)
+        .order_by("-residual_rank", "deployment_id", "number")
     )
-    matrices: dict[int, Any] = {}
-    awaiting, expired = [], []
-    for risk in candidates:
-        matrix = risk.deployment.matrix
-        if matrix is not None:
-            matrix = matrices.setdefault(matrix.pk, matrix)
-            if not hasattr(matrix, "_rule_list"):
-                matrix._rule_list = list(matrix.rules.all())
-            risk.deployment.matrix = matrix
-        requirement = authority.requirement_for(risk)
-        if requirement is None:
-            continue
-        if authority.deciding_organisation(user, requirement, risk.deployment) is None:
-            continue
-        risk.requirement = requirement  # type: ignore[attr-defined]
-        (awaiting if risk.status == S.AWAITING_DECISION else expired).append(risk)
-    return {"awaiting": awaiting, "expired": expired}
+    fields = (
+        "pk",
+        "deployment_id",
+        "residual_level",
+        "escalation_echelon",
+        "escalated_to_id",
+    )
+    lists = {
+        "awaiting": base.filter(status=S.AWAITING_DECISION),
+        "expired": base.filter(
+            status__in=(S.ACCEPTED, S.MONITORED), acceptance_expires_on__lt=today
+        ),
+    }
+    candidates = {
+        key: [_Candidate(*row) for row in qs.values_list(*fields)[:AWAITING_CANDIDATES]]
+        for key, qs in lists.items()
+    }
+    everyone = [c for rows in candidates.values() for c in rows]
+    dep_ids = {c.deployment_id for c in everyone}
+    deployments = {
+        d.pk: d
+        for d in Deployment.objects.filter(pk__in=dep_ids).only(
+            "pk", "code", "name", "phase", "matrix_id"
+        )
+    }
+    party_rows: dict[int, list[tuple[int, int, str]]] = {}
+    for pk, dep_id, org_id, role in Party.objects.filter(
+        deployment_id__in=dep_ids
+    ).values_list("pk", "deployment_id", "organisation_id", "role"):
+        party_rows.setdefault(dep_id, []).append((pk, org_id, role))
+    organisations = Organisation.objects.in_bulk(
+        {org for rows in party_rows.values() for _pk, org, _role in rows}
+        | {c.escalated_to_id for c in everyone if c.escalated_to_id}
+    )
+    matrices = {
+        m.pk: m
+        for m in RiskMatrix.objects.filter(
+            pk__in={d.matrix_id for d in deployments.values() if d.matrix_id}
+        ).prefetch_related("rules")
+    }
+    for m in matrices.values():
+        m._rule_list = list(m.rules.all())  # type: ignore[attr-defined]
+    default: list[RiskMatrix] = []
+
+    def deployment_of(dep_id: int) -> Deployment:
+        d = deployments[dep_id]
+        if "party_list" not in d.__dict__:  # parties built once, when needed
+            d.__dict__["party_list"] = [
+                Party(
+                    pk=pk,
+                    deployment_id=d.pk,
+                    organisation=organisations[org],
+                    role=role,
+                )
+                for pk, org, role in party_rows.get(d.pk, [])
+            ]
+            if d.matrix_id is not None:
+                d.matrix = matrices[d.matrix_id]
+            else:  # the default matrix, looked up once for all of them
+                if not default:
+                    default.append(authority.matrix_of(Deployment(matrix_id=None)))
+                d._default_matrix = default[0]  # type: ignore[attr-defined]
+        return d
+
+    found: dict[str, Any] = {"more": False}
+    chosen: dict[str, list[tuple[_Candidate, Any]]] = {}
+    for key, rows in candidates.items():
+        chosen[key] = []
+        for c in rows:
+            c.deployment = deployment_of(c.deployment_id)
+            c.escalated_to = organisations.get(c.escalated_to_id)  # type: ignore[arg-type]
+            requirement = authority.requirement_for(c)  # type: ignore[arg-type]
+            if requirement is None or (
+                authority.deciding_organisation(user, requirement, c.deployment) is None
+            ):
+                continue
+            if len(chosen[key]) == AWAITING_SHOWN:
+                found["more"] = True
+                break
+            chosen[key].append((c, requirement))
+    shown = Risk.objects.defer("hazard", "cause", "consequence").in_bulk(
+        [c.pk for rows in chosen.values() for c, _r in rows]
+    )
+    for key, rows in chosen.items():
+        risks = []
+        for c, requirement in rows:
+            risk = shown[c.pk]
+            risk.deployment = c.deployment
+            risk.escalated_to = c.escalated_to
+            risk.requirement = requirement  # type: ignore[attr-defined]
+            risks.append(risk)
+        risks.sort(key=lambda r: (-r.residual_rank, r.deployment.code, r.number))
+        found[key] = risks
+    return found
 
 
 def library(*, q: str = "", category: str = "") -> QuerySet[Hazard]:

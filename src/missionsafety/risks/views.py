@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,6 +71,22 @@ def _form_page(
 # -- register -------------------------------------------------------------
 
 
+def _for_display(risks: list[Risk]) -> list[Risk]:
+    """Status labels and acceptance dates worked out once per page, not by the
+    template once per row (translation and date formatting per cell add up)."""
+    labels = {value: str(label) for value, label in S.choices}
+    today = timezone.localdate()
+    dates: dict[Any, str] = {}
+    for risk in risks:
+        risk.status_label = labels.get(risk.status, risk.status)  # type: ignore[attr-defined]
+        until = risk.acceptance_valid_until
+        if until is not None and until not in dates:
+            dates[until] = date_format(until, "j M Y")
+        risk.valid_until_text = dates.get(until, "")  # type: ignore[attr-defined]
+        risk.valid_until_expired = until is not None and until < today  # type: ignore[attr-defined]
+    return risks
+
+
 @login_required
 def register(request: HttpRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
@@ -80,9 +97,12 @@ def register(request: HttpRequest, deployment_pk: int) -> HttpResponse:
         ).defer("hazard", "cause", "consequence", "reassessment_reason"),
         request.GET.get("page"),
     )
-    page.object_list = selectors.with_control_counts(page.object_list)
+    page.object_list = _for_display(selectors.with_control_counts(page.object_list))
     matrix = authority.matrix_of(deployment)
-    counts = selectors.heatmap_counts(user=request.user, deployment=deployment)
+    stats = selectors.register_stats(user=request.user, deployment=deployment)
+    counts = selectors.heatmap_counts(
+        user=request.user, deployment=deployment, stats=stats
+    )
     params = request.GET.copy()
     for key in ("cell", "page"):
         params.pop(key, None)
@@ -97,7 +117,7 @@ def register(request: HttpRequest, deployment_pk: int) -> HttpResponse:
             "filters": filters,
             "matrix": matrix,
             "summary": selectors.deployment_summary(
-                user=request.user, deployment=deployment
+                user=request.user, deployment=deployment, stats=stats
             ),
             "heat_inherent": heatmap_svg(
                 matrix=matrix,
@@ -439,7 +459,11 @@ def control_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def awaiting(request: HttpRequest) -> HttpResponse:
     found = selectors.awaiting_for(user=request.user)
-    return render(request, "risks/awaiting.html", found)
+    return render(
+        request,
+        "risks/awaiting.html",
+        {**found, "shown": selectors.AWAITING_SHOWN},
+    )
 
 
 @login_required

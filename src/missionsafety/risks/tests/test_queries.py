@@ -72,11 +72,33 @@ def test_counts_do_not_grow_with_the_register(
 
 
 def test_register_page_pins_its_query_count(
-    world: Any, client_for: Any, django_assert_max_num_queries: Any
+    world: Any, client_for: Any, api_for: Any, django_assert_num_queries: Any
 ) -> None:
+    """Session, user, memberships and scope (4), the deployment and its parties
+    (2), count and page (2), control counts of the page (1), the summary's
+    counts and cells (2), overdue controls and stop flags (2), categories (1),
+    the header's inbox count (1)."""
     _grow(world, 5)
     client = client_for(world.bde13_safety)
-    with django_assert_max_num_queries(17):
-        client.get(reverse("risks:register", args=[world.dep.pk]))
-    with django_assert_max_num_queries(8):
-        client.get(f"/api/v1/deployments/{world.dep.pk}/heatmap")
+    url = reverse("risks:register", args=[world.dep.pk])
+    client.get(url)
+    with django_assert_num_queries(15):
+        client.get(url)
+    api = api_for(world.bde13_safety)
+    api.get(f"/api/v1/deployments/{world.dep.pk}/heatmap")
+    with django_assert_num_queries(7):
+        api.get(f"/api/v1/deployments/{world.dep.pk}/heatmap")
+
+
+def test_awaiting_and_overview_pin_their_query_counts(
+    world: Any, client_for: Any, django_assert_num_queries: Any
+) -> None:
+    _grow(world, 3)
+    commander = client_for(world.jfc_commander)
+    commander.get(reverse("risks:awaiting"))
+    with django_assert_num_queries(14):
+        commander.get(reverse("risks:awaiting"))
+    safety = client_for(world.jfc_safety)
+    safety.get(reverse("reports:dashboard"))
+    with django_assert_num_queries(14):
+        safety.get(reverse("reports:dashboard"))
