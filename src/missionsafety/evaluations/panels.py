@@ -25,8 +25,11 @@ def deployment_panel(request: HttpRequest, deployment: Deployment) -> dict[str, 
         .select_related("template")
         .order_by("due_date")[:3]
     )
+    # The live checklist reads every open risk; on a large register that is
+    # seconds of work, so the deployment page shows only the board's state and
+    # links to the gate page, which computes the checklist on request.
     gate = (
-        services.gate_status(deployment)
+        _gate_headline(deployment)
         if deployment.phase in (Phase.PREPARATION, Phase.READINESS)
         else None
     )
@@ -48,3 +51,18 @@ def dashboard_panel(request: HttpRequest, obj: Any) -> dict[str, Any] | None:
     if not rows:
         return None
     return {"rows": rows[:10], "totals": selectors.totals(rows)}
+
+
+def _gate_headline(deployment: Deployment) -> dict[str, Any]:
+    """The gate's state without its checklist: held or not, go, waiver."""
+    from missionsafety.evaluations.models import GateWaiver
+
+    gate = services.latest_gate(deployment)
+    held = gate is not None and gate.is_done
+    return {
+        "gate": gate,
+        "held": held,
+        "go": held and gate.gate_decision == Evaluation.GateDecision.GO,
+        "waived": held
+        and GateWaiver.objects.filter(deployment=deployment, evaluation=gate).exists(),
+    }
