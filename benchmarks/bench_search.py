@@ -4,6 +4,10 @@ deployments, then p50/p95 server time of several searches (not a test).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ms_bench uv run python benchmarks/bench_search.py
     MISSIONSAFETY_DATA_DIR=/tmp/ms-bench uv run python benchmarks/bench_search.py
 
+"cpu p50" is the median CPU time of this process (on SQLite that includes
+the database's work; on PostgreSQL only Django's share): on a loaded, shared
+machine it shows the work apart from the waiting.
+
 The data is generated once with ``missionsafety.lessons.perf.generate``
 (bulk inserts, the full-text index filled in one pass) and reused on the next
 run; pass --fresh to rebuild it, --repeat=N for the runs per query and
@@ -176,22 +180,27 @@ def main() -> None:
         f"{Deployment.objects.count()} deployments; {repeat} runs per query; "
         f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
-    print(f"{'user':10} {'query':44} {'total':>9} {'p50 ms':>7} {'p95 ms':>7}")
+    print(
+        f"{'user':10} {'query':44} {'total':>9} {'p50 ms':>7} {'p95 ms':>7}"
+        f" {'cpu p50':>7}"
+    )
     for username in USERS:
         user = users[username]
         for q, filters in QUERIES:
-            times = []
+            times, cpu = [], []
             for _ in range(repeat):
                 for attr in ("_missionsafety_memberships", "_missionsafety_scope"):
                     user.__dict__.pop(attr, None)
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 results = run_search(user=user, q=q, filters=Filters(**filters))
                 times.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
             label = (q or "(no words)") + (f" {filters}" if filters else "")
             total = f"{'>' if getattr(results, 'more', False) else ''}{results.total}"
             print(
                 f"{username:10} {label[:44]:44} {total:>9} "
                 f"{statistics.median(times):7.1f} {percentile(times, 0.95):7.1f}"
+                f" {statistics.median(cpu):7.1f}"
             )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if "--explain" in sys.argv:
