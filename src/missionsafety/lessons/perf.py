@@ -880,4 +880,8 @@ class _bulk_fulltext:
                 )
                 cursor.execute(self.migration.SQLITE_UP[1])
             elif connection.vendor == "postgresql":
+                # Foreign keys are checked at commit; an index cannot be built
+                # on a table with checks pending, so check them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(self.migration.POSTGRES_UP[1])
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -263,18 +263,20 @@ def _ranked_candidates(
     columns = ", ".join(f"lessons_searchentry.{c}" for c in CANDIDATE_FIELDS)
     if connection.vendor == "postgresql":
         tsq, tsq_params = _tsquery(words, match_all=match_all)
+        # The tsquery is written out (not a CTE) so that the planner folds it
+        # to a constant and estimates its selectivity: GIN for rare words,
+        # the date index for common ones.
         sql = (
-            f"WITH tq AS (SELECT {tsq} AS q), cand AS ("
+            f"SELECT {', '.join(f'cand.{c}' for c in CANDIDATE_FIELDS)},"
+            f" ts_rank(cand.document, {tsq}) AS score FROM ("
             f" SELECT {columns}, lessons_searchentry.document"
-            " FROM lessons_searchentry, tq"
-            f" WHERE lessons_searchentry.document @@ tq.q AND ({where_sql})"
+            " FROM lessons_searchentry"
+            f" WHERE lessons_searchentry.document @@ {tsq} AND ({where_sql})"
             " ORDER BY lessons_searchentry.date DESC, lessons_searchentry.id DESC"
-            " LIMIT %s)"
-            f" SELECT {', '.join(f'cand.{c}' for c in CANDIDATE_FIELDS)},"
-            " ts_rank(cand.document, tq.q) AS score FROM cand, tq"
+            " LIMIT %s) cand"
             " ORDER BY score DESC, cand.date DESC, cand.id DESC"
         )
-        params = [*tsq_params, *where_params, limit]
+        params = [*tsq_params, *tsq_params, *where_params, limit]
     else:
         sql = (
             f"SELECT {columns}, -lessons_search_fts.rank"
