@@ -171,7 +171,7 @@ def main() -> None:
         c.execute("ANALYZE")
     users = {u.username: u for u in User.objects.filter(username__startswith="bench.")}
     version = (
-        connection.cursor().connection.server_version
+        connection.pg_version
         if connection.vendor == "postgresql"
         else __import__("sqlite3").sqlite_version
     )

@@ -264,15 +264,18 @@ def _ranked_candidates(
     if connection.vendor == "postgresql":
         tsq, tsq_params = _tsquery(words, match_all=match_all)
         # The tsquery is written out (not a CTE) so that the planner folds it
-        # to a constant and estimates its selectivity: GIN for rare words,
-        # the date index for common ones.
+        # to a constant. OFFSET 0 keeps the match in its own subquery, always
+        # answered by the GIN index: scanning the date index and testing @@
+        # row by row until enough match is far slower for all but the most
+        # common words (and the planner misjudges which those are).
         sql = (
             f"SELECT {', '.join(f'cand.{c}' for c in CANDIDATE_FIELDS)},"
             f" ts_rank(cand.document, {tsq}) AS score FROM ("
+            " SELECT * FROM ("
             f" SELECT {columns}, lessons_searchentry.document"
             " FROM lessons_searchentry"
             f" WHERE lessons_searchentry.document @@ {tsq} AND ({where_sql})"
-            " ORDER BY lessons_searchentry.date DESC, lessons_searchentry.id DESC"
+            " OFFSET 0) matches ORDER BY matches.date DESC, matches.id DESC"
             " LIMIT %s) cand"
             " ORDER BY score DESC, cand.date DESC, cand.id DESC"
         )
