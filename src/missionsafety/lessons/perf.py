@@ -454,6 +454,15 @@ def generate(
         return "en" if rng.random() < 0.2 else "nl"
 
     now = timezone.now()
+    clock = random.Random(f"lessons-clock:{seed}")
+
+    def moment(day: datetime.date) -> datetime.datetime:
+        """When a row was written (used where auto timestamps are switched off)."""
+        at = datetime.datetime.combine(day, datetime.time(7)) + datetime.timedelta(
+            minutes=clock.randint(0, 11 * 60)
+        )
+        return timezone.make_aware(at, datetime.UTC)
+
     obs_rows: list[tuple[Any, list[str], list[int]]] = []
     for _i in range(n_observations):
         dep = pick_deployment()
@@ -462,10 +471,13 @@ def generate(
         full = status in ("verified", "in_analysis") or rng.random() < 0.5
         maker.topic(language)
         title = maker.title()
+        day = day_in(dep)
         obs = Observation(
             deployment=dep,
             phase=_weighted(rng, OBS_PHASES),
-            observed_on=day_in(dep),
+            observed_on=day,
+            created_at=moment(day),
+            updated_at=moment(day),
             title=title,
             observation=maker.text(2, 5),
             discussion=maker.text(1, 3) if full else "",
@@ -489,10 +501,13 @@ def generate(
         maker.topic(language)
         title = maker.title()
         advanced = status not in ("identified",)
+        day = day_in(dep)
         lesson = Lesson(
             deployment=dep,
             title=title,
-            identified_on=day_in(dep),
+            identified_on=day,
+            created_at=moment(day),
+            updated_at=moment(day),
             root_cause=maker.text(1, 3),
             remedial_action=maker.text(1, 2),
             action_body_id=rng.choice(orgs) if advanced else None,
@@ -621,3 +636,26 @@ class _bulk_fulltext:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(self.migration.POSTGRES_UP[1])
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# The reference data set (``missionsafety generate``), where it is installed:
+# observations and lessons over its deployments, released to and acted on by
+# its brigades and battalions.
+try:
+    from missionsafety.perf.generate import GenContext, register
+except ImportError:  # pragma: no cover - without the reference generator
+    pass
+else:
+
+    @register("lessons", order=70, models=("lessons.Observation", "lessons.Lesson"))
+    def gen_lessons(ctx: GenContext) -> dict[str, int]:
+        return generate(
+            n_observations=ctx.n("observations"),
+            n_lessons=ctx.n("lessons"),
+            deployments=[d.id for d in ctx.deployments],
+            orgs=[*ctx.brigades, *ctx.battalions],
+            users=ctx.users,
+            seed=ctx.seed,
+            today=ctx.today,
+            batch_size=ctx.batch_size,
+        )
