@@ -253,9 +253,9 @@ def _ranked_candidates(
     SQLite: the FTS5 table is the outer loop and delivers its rows in ``rank``
     order (bm25 with title 8, text 2, terms 1), so the entry table is read
     only until ``limit`` visible rows are found. PostgreSQL: the newest
-    ``limit`` matches (GIN index, or the date index for common words), ranked
-    with ``ts_rank`` among themselves; when fewer than ``limit`` match, that
-    is every match."""
+    ``limit`` visible matches (found through the GIN index), ranked with
+    ``ts_rank`` among themselves; when fewer than ``limit`` match, that is
+    every match."""
     where = _where(filtered)
     if where is None:
         return []
@@ -293,7 +293,11 @@ def _ranked_candidates(
         params = [fts5_query(words, match_all=match_all), *where_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Candidate(*row) for row in cursor.fetchall()]
+        candidates = [Candidate(*row) for row in cursor.fetchall()]
+    for c in candidates:
+        if isinstance(c.date, str):
+            c.date = datetime.date.fromisoformat(c.date)
+    return candidates
 
 
 def _hits(ids: list[int], words: list[QueryWord], *, match_all: bool) -> list[Hit]:

@@ -85,3 +85,25 @@ def test_pages_beyond_the_cap_show_the_last_page(many: Any) -> None:
     results = run_search(user=many.w.jfc_safety, q="munitie", per_page=1, page=40)
     assert results.page == 2
     assert len(results.hits) == 1
+
+
+def test_suggestions_boost_the_same_category_among_the_best(loop: Any) -> None:
+    w = loop.w
+    hits = search.suggestions(
+        user=w.jfc_safety,
+        text="munitie hitte",
+        categories=["climate"],
+        theatre_key="",
+        exclude_deployment_id=w.dep.pk,
+    )
+    # All three Mali observations match; only the fuze one is "climate".
+    assert hits[0].title == loop.fuzes.title
+    assert loop.secret.title in {h.title for h in hits}  # jfc is a party
+    outsider = search.suggestions(
+        user=w.bde43_safety,
+        text="munitie hitte",
+        categories=["climate"],
+        theatre_key="",
+        exclude_deployment_id=w.dep.pk,
+    )
+    assert [h.title for h in outsider] == [loop.fuzes.title]
