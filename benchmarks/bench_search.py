@@ -4,8 +4,14 @@ deployments, then p50/p95 server time of several searches (not a test).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ms_bench uv run python benchmarks/bench_search.py
     MISSIONSAFETY_DATA_DIR=/tmp/ms-bench uv run python benchmarks/bench_search.py
 
-The data is generated once in bulk (bulk_create, then the search index in
-bulk) and reused on the next run; pass --fresh to rebuild it.
+"cpu p50" is the median CPU time of this process (on SQLite that includes
+the database's work; on PostgreSQL only Django's share): on a loaded, shared
+machine it shows the work apart from the waiting.
+
+The data is generated once with ``missionsafety.lessons.perf.generate``
+(bulk inserts, the full-text index filled in one pass) and reused on the next
+run; pass --fresh to rebuild it, --repeat=N for the runs per query and
+--explain to print the query plans of two searches.
 """
 
 from __future__ import annotations
@@ -28,34 +34,30 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 DEPLOYMENTS = 1000
-OBSERVATIONS = 80_000
-LESSONS = 20_000
-THEATRES = [
-    "Mali (Gao)",
-    "Irak (Erbil)",
-    "Litouwen (Rukla)",
-    "Afghanistan (Kunduz)",
-    "Jordanië",
-    "Roemenië",
-    "Kosovo",
-    "Somalië (kust)",
+OBSERVATIONS = 60_000
+LESSONS = 40_000
+THEATRES = [  # (theatre, weight): most rotations in a few theatres
+    ("Litouwen (Rukla)", 20),
+    ("Mali (Gao)", 15),
+    ("Afghanistan (Kunduz)", 12),
+    ("Afghanistan (Uruzgan)", 10),
+    ("Irak (Erbil)", 10),
+    ("Jordanië", 6),
+    ("Roemenië (Cincu)", 6),
+    ("Kosovo", 5),
+    ("Somalië (kust)", 4),
+    ("Bosnië (Tuzla)", 4),
+    ("Noorwegen (Bardufoss)", 4),
+    ("Djibouti", 2),
+    ("Libanon", 2),
 ]
-WORDS = (  # noqa: SIM905
-    "munitie opgeslagen container hitte ontsteker voertuig gekanteld greppel "
-    "patrouille wachtpost verlichting aggregaat brandstof koeling medicijnen "
-    "helikopter landingsplaats evacuatie ijzel gladheid oefenterrein schietbaan "
-    "vermoeidheid slaaptekort stof zand radio verbinding konvooi route IED "
-    "ammunition storage heat fuze vehicle rollover convoy fatigue generator fire "
-    "cold injury frostbite water crossing drowning dust mask training range"
-).split()
+BRIGADES = ["11 LMB", "13 LBR", "43 MECHBRIG", "KCT", "OOCL", "1 CMI CDO"]
 
 
 def generate() -> None:
     from missionsafety.deployments.models import Deployment, Party
-    from missionsafety.lessons.index import index_many
-    from missionsafety.lessons.models import Lesson, Observation
+    from missionsafety.lessons.perf import generate as generate_lessons
     from missionsafety.organisations.models import Membership, Organisation, User
-    from missionsafety.risks.models import HazardCategory
 
     rng = random.Random(5)
     E, K = Organisation.Echelon, Organisation.Kind
@@ -74,32 +76,41 @@ def generate() -> None:
     jfc = org("B-JFC", K.JOINT_HQ, E.JOINT, ds)
     clas = org("B-CLAS", K.ARMY_STAFF, E.SERVICE, ds)
     ivd = org("B-IVD", K.INSPECTORATE, E.DEFENCE, ds)
-    brigades = [org(f"B-BDE{i}", K.BRIGADE, E.BRIGADE, clas) for i in range(4)]
+    brigades = [org(f"B-{b}", K.BRIGADE, E.BRIGADE, clas) for b in BRIGADES]
     battalions = [
-        org(f"B-BN{i}", K.BATTALION, E.BATTALION, brigades[i % 4]) for i in range(12)
+        org(f"B-BN{i}", K.BATTALION, E.BATTALION, brigades[i % len(brigades)])
+        for i in range(24)
     ]
+    users = []
     for name, o, role in [
         ("bench.jfc", jfc, "safety_officer"),
-        ("bench.bde", brigades[0], "safety_officer"),
+        ("bench.bde", brigades[1], "safety_officer"),
         ("bench.ivd", ivd, "auditor"),
     ]:
         u = User.objects.create(username=name)
         Membership.objects.create(user=u, organisation=o, role=role)
+        users.append(u.pk)
     today = datetime.date.today()
-    deps = Deployment.objects.bulk_create(
-        Deployment(
-            name=f"Bench {i}",
-            code=f"BENCH-{i}",
-            theatre=THEATRES[i % len(THEATRES)],
-            start_date=today - datetime.timedelta(days=10 * i),
-            end_date=today - datetime.timedelta(days=10 * i - 180),
-            phase="closed",
+    theatres = [t for t, _w in THEATRES]
+    weights = [w for _t, w in THEATRES]
+    deps = []
+    for i in range(DEPLOYMENTS):
+        start = today - datetime.timedelta(days=rng.randint(0, 20 * 365))
+        end = start + datetime.timedelta(days=rng.choice([120, 180, 180, 240]))
+        deps.append(
+            Deployment(
+                name=f"Bench {i}",
+                code=f"BENCH-{i}",
+                theatre=rng.choices(theatres, weights)[0],
+                start_date=start,
+                end_date=end,
+                phase="closed" if end < today else "deployed",
+            )
         )
-        for i in range(DEPLOYMENTS)
-    )
+    deps = Deployment.objects.bulk_create(deps)
     parties = []
-    for i, d in enumerate(deps):
-        bn = battalions[i % 12]
+    for d in deps:
+        bn = rng.choice(battalions)
         parties += [
             Party(deployment=d, organisation=jfc, role="operational_command"),
             Party(deployment=d, organisation=clas, role="force_provider"),
@@ -107,79 +118,38 @@ def generate() -> None:
             Party(deployment=d, organisation=bn, role="deployed_unit"),
         ]
     Party.objects.bulk_create(parties)
-    cats = list(HazardCategory.objects.all())
-
-    def text(n: int) -> str:
-        return " ".join(rng.choice(WORDS) for _ in range(n))
-
-    rel = ["parties", "parties", "defence", "organisations"]
-    obs = Observation.objects.bulk_create(
-        (
-            Observation(
-                deployment=deps[i % DEPLOYMENTS],
-                phase="deployed",
-                observed_on=today - datetime.timedelta(days=i % 3000),
-                title=text(6).capitalize(),
-                observation=text(40),
-                discussion=text(25),
-                conclusion=text(12),
-                recommendation=text(12),
-                organisation=battalions[i % 12],
-                source="aar",
-                kind="issue" if i % 4 else "good_practice",
-                releasability=rel[i % 4],
-                status="verified" if i % 3 else "submitted",
-            )
-            for i in range(OBSERVATIONS)
-        ),
-        batch_size=2000,
-    )
-    through = Observation.categories.through
-    through.objects.bulk_create(
-        (
-            through(observation_id=o.pk, hazardcategory_id=cats[i % len(cats)].pk)
-            for i, o in enumerate(obs)
-        ),
-        batch_size=5000,
-    )
-    rthrough = Observation.released_to.through
-    rthrough.objects.bulk_create(
-        (
-            rthrough(observation_id=o.pk, organisation_id=brigades[i % 4].pk)
-            for i, o in enumerate(obs)
-            if o.releasability == "organisations"
-        ),
-        batch_size=5000,
-    )
-    lessons = Lesson.objects.bulk_create(
-        (
-            Lesson(
-                deployment=deps[i % DEPLOYMENTS],
-                title=text(6).capitalize(),
-                identified_on=today - datetime.timedelta(days=i % 3000),
-                root_cause=text(30),
-                remedial_action=text(30),
-                releasability=rel[i % 4],
-                status=["identified", "tasked", "validated"][i % 3],
-                action_body=brigades[i % 4],
-            )
-            for i in range(LESSONS)
-        ),
-        batch_size=2000,
-    )
-    lthrough = Lesson.categories.through
-    lthrough.objects.bulk_create(
-        (
-            lthrough(lesson_id=le.pk, hazardcategory_id=cats[i % len(cats)].pk)
-            for i, le in enumerate(lessons)
-        ),
-        batch_size=5000,
-    )
     t = time.perf_counter()
-    index_many(
-        observation_ids=[o.pk for o in obs], lesson_ids=[le.pk for le in lessons]
+    generate_lessons(
+        n_observations=OBSERVATIONS,
+        n_lessons=LESSONS,
+        deployments=[d.pk for d in deps],
+        orgs=[o.pk for o in brigades + battalions],
+        users=users,
+        seed=5,
+        out=print,
     )
-    print(f"indexed {len(obs) + len(lessons)} in {time.perf_counter() - t:.0f} s")
+    print(f"observations and lessons generated in {time.perf_counter() - t:.0f} s")
+
+
+QUERIES = [
+    ("voertuig", {}),  # common word (and its synonyms)
+    ("hitte", {}),  # common word
+    ("munitieopslag hitte", {}),  # two Dutch words, one a compound
+    ("ammunition storage heat", {}),  # English, thesaurus to Dutch
+    ("convoy fatigue", {"theatre": "Mali (Gao)"}),  # English with a filter
+    ("Tessalit", {}),  # rare: a place name
+    ("brandstofpomp", {}),  # rare compound
+    ("helikopter", {"category": "aviation", "state": "verified"}),
+    ('"quoted" AND OR NEAR( ontsteker*', {}),  # syntax is only words
+    ("", {}),  # no words: the newest
+    ("", {"theatre": "Irak (Erbil)", "type": "lesson"}),
+]
+USERS = ["bench.ivd", "bench.bde", "bench.jfc"]
+
+
+def percentile(times: list[float], p: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
 
 
 def main() -> None:
@@ -187,42 +157,81 @@ def main() -> None:
     from missionsafety.lessons.search import Filters, run_search
     from missionsafety.organisations.models import User
 
+    repeat = 30
+    for arg in sys.argv[1:]:
+        if arg.startswith("--repeat="):
+            repeat = int(arg.split("=", 1)[1])
     call_command("migrate", verbosity=0)
     if "--fresh" in sys.argv or not Deployment.objects.filter(code="BENCH-0").exists():
         t = time.perf_counter()
         with transaction.atomic():
             generate()
         print(f"generated in {time.perf_counter() - t:.0f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as c:
-            c.execute("ANALYZE")
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
     users = {u.username: u for u in User.objects.filter(username__startswith="bench.")}
-    queries = [
-        ("munitieopslag hitte", {}),
-        ("ammunition storage heat", {}),
-        ("voertuig", {}),
-        ("convoy fatigue", {"theatre": "Mali (Gao)"}),
-        ('"quoted" AND OR NEAR( ontsteker*', {}),
-        ("helikopter", {"category": "weapons-ammo", "state": "verified"}),
-        ("", {}),
-    ]
-    print(f"database: {connection.vendor}; {Deployment.objects.count()} deployments")
-    print(f"{'user':10} {'query':40} {'hits':>7} {'p50 ms':>7} {'p95 ms':>7}")
-    for username in ("bench.jfc", "bench.bde", "bench.ivd"):
+    version = (
+        connection.pg_version
+        if connection.vendor == "postgresql"
+        else __import__("sqlite3").sqlite_version
+    )
+    print(
+        f"database: {connection.vendor} {version}; "
+        f"{Deployment.objects.count()} deployments; {repeat} runs per query; "
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    print(
+        f"{'user':10} {'query':44} {'total':>9} {'p50 ms':>7} {'p95 ms':>7}"
+        f" {'cpu p50':>7}"
+    )
+    for username in USERS:
         user = users[username]
-        for q, filters in queries:
-            times = []
-            for _ in range(25):
+        for q, filters in QUERIES:
+            times, cpu = [], []
+            for _ in range(repeat):
                 for attr in ("_missionsafety_memberships", "_missionsafety_scope"):
                     user.__dict__.pop(attr, None)
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 results = run_search(user=user, q=q, filters=Filters(**filters))
                 times.append((time.perf_counter() - t) * 1000)
-            times.sort()
+                cpu.append((time.process_time() - c) * 1000)
             label = (q or "(no words)") + (f" {filters}" if filters else "")
+            total = f"{'>' if getattr(results, 'more', False) else ''}{results.total}"
             print(
-                f"{username:10} {label[:40]:40} {results.total:7} {statistics.median(times):7.1f} {times[int(len(times) * 0.95) - 1]:7.1f}"
+                f"{username:10} {label[:44]:44} {total:>9} "
+                f"{statistics.median(times):7.1f} {percentile(times, 0.95):7.1f}"
+                f" {statistics.median(cpu):7.1f}"
             )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if "--explain" in sys.argv:
+        explain(users)
+
+
+def explain(users: dict) -> None:
+    """Print the plan of every statement of two searches."""
+    from django.db import reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from missionsafety.lessons.search import Filters, run_search
+
+    for username, q in (("bench.bde", "munitieopslag hitte"), ("bench.ivd", "hitte")):
+        with CaptureQueriesContext(connection) as ctx:
+            run_search(user=users[username], q=q, filters=Filters())
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            print(f"\n-- {username} {q!r}: {sql[:300]}")
+            prefix = (
+                "EXPLAIN (ANALYZE, BUFFERS) "
+                if connection.vendor == "postgresql"
+                else "EXPLAIN QUERY PLAN "
+            )
+            with connection.cursor() as c:
+                c.execute(prefix + sql)
+                for row in c.fetchall():
+                    print("   ", " ".join(str(x) for x in row))
+        reset_queries()
 
 
 if __name__ == "__main__":

@@ -167,6 +167,7 @@ class SearchOut(Schema):
     q: str
     words: list[str]
     total: int
+    more: bool  # more than `total` match; the best `total` are counted and paged
     page: int
     items: list[HitOut]
     facets: dict[str, list[FacetOut]]
@@ -341,6 +342,7 @@ def search_lessons(request: HttpRequest, params: Query[SearchParams]):  # type: 
         "q": params.q[:300],
         "words": results.words,
         "total": results.total,
+        "more": results.more,
         "page": results.page,
         "items": [
             {**hit.__dict__, "object_id": hit.object_id, "snippet": str(hit.snippet)}

@@ -567,7 +567,24 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["deployment"], name="search_dep_idx"),
             models.Index(fields=["releasability"], name="search_rel_idx"),
-            models.Index(fields=["-date"], name="search_date_idx"),
+            # The newest first with the columns of facets, filters and
+            # visibility: a search without words reads only this index.
+            models.Index(
+                fields=[
+                    "date",
+                    "id",
+                    "type",
+                    "kind",
+                    "phase",
+                    "status",
+                    "theatre",
+                    "theatre_key",
+                    "deployment",
+                    "releasability",
+                    "categories",
+                ],
+                name="search_list_idx",
+            ),
         ]
 
     def __str__(self) -> str:

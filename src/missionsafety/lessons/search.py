@@ -9,12 +9,13 @@ the user may not see is counted, faceted, ranked or quoted.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,6 +35,10 @@ from missionsafety.lessons.text import (
 
 START, STOP = "\ue000", "\ue001"  # highlight markers, removed from indexed text
 PER_PAGE = 20
+# Results counted, faceted and paged at most; beyond it "more than 1,000".
+CAP = 1000
+# Best matches by words among which suggestions are boosted by category/theatre.
+SUGGESTION_POOL = 200
 EMPTY = SafeString("")
 RESULT_FIELDS = [
     "id",
@@ -159,7 +164,8 @@ class Facet:
 @dataclass
 class Results:
     hits: list[Hit]
-    total: int
+    total: int  # counted up to CAP
+    more: bool = False  # more than CAP match: total is CAP, the best CAP shown
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     page: int = 1
     per_page: int = PER_PAGE
@@ -196,14 +202,6 @@ def _where(qs: QuerySet[SearchEntry]) -> tuple[str, list[Any]] | None:
     return (sql or "1=1"), list(params)
 
 
-def _fts_ids_sql(match: str) -> tuple[str, list[Any]]:
-    return (
-        "lessons_searchentry.id IN (SELECT rowid FROM lessons_search_fts "
-        "WHERE lessons_search_fts MATCH %s)",
-        [match],
-    )
-
-
 def _tsquery(words: list[QueryWord], *, match_all: bool) -> tuple[str, list[str]]:
     groups, params = [], []
     for word, simple in tsquery_parts(words):
@@ -215,110 +213,161 @@ def _tsquery(words: list[QueryWord], *, match_all: bool) -> tuple[str, list[str]
     return ("(" + (" && " if match_all else " || ").join(groups) + ")"), params
 
 
-def _match(
-    qs: QuerySet[SearchEntry], words: list[QueryWord], *, match_all: bool = True
-) -> QuerySet[SearchEntry]:
-    if not words:
-        return qs
-    if connection.vendor == "postgresql":
-        sql, params = _tsquery(words, match_all=match_all)
-        return qs.extra(where=[f"lessons_searchentry.document @@ {sql}"], params=params)
-    sql, params = _fts_ids_sql(fts5_query(words, match_all=match_all))
-    return qs.extra(where=[sql], params=params)
+# What a candidate row carries: enough to count facets and to boost.
+CANDIDATE_FIELDS = [
+    "id",
+    "type",
+    "kind",
+    "phase",
+    "status",
+    "categories",
+    "theatre",
+    "theatre_key",
+    "date",
+]
 
 
-def _ranked(
+@dataclass
+class Candidate:
+    id: int
+    type: str
+    kind: str
+    phase: str
+    status: str
+    categories: str
+    theatre: str
+    theatre_key: str
+    date: Any
+    score: float = 0.0
+
+
+def _ranked_candidates(
     filtered: QuerySet[SearchEntry],
     words: list[QueryWord],
     *,
     limit: int,
-    offset: int = 0,
     match_all: bool = True,
-    boost_categories: list[str] | None = None,
-    boost_theatre: str = "",
-) -> list[Hit]:
-    """Ranked hits with highlighted snippets, in one query."""
+) -> list[Candidate]:
+    """The best ``limit`` visible matches, best first, without their texts.
+
+    SQLite: the FTS5 table is the outer loop and delivers its rows in ``rank``
+    order (bm25 with title 8, text 2, terms 1), so the entry table is read
+    only until ``limit`` visible rows are found. PostgreSQL: the newest
+    ``limit`` visible matches (found through the GIN index), ranked with
+    ``ts_rank`` among themselves; when fewer than ``limit`` match, that is
+    every match."""
     where = _where(filtered)
     if where is None:
         return []
     where_sql, where_params = where
+    columns = ", ".join(f"lessons_searchentry.{c}" for c in CANDIDATE_FIELDS)
+    if connection.vendor == "postgresql":
+        tsq, tsq_params = _tsquery(words, match_all=match_all)
+        # The tsquery is written out (not a CTE) so that the planner folds it
+        # to a constant. OFFSET 0 keeps the match in its own subquery, always
+        # answered by the GIN index: scanning the date index and testing @@
+        # row by row until enough match is far slower for all but the most
+        # common words (and the planner misjudges which those are).
+        sql = (
+            f"SELECT {', '.join(f'cand.{c}' for c in CANDIDATE_FIELDS)},"
+            f" ts_rank(cand.document, {tsq}) AS score FROM ("
+            " SELECT * FROM ("
+            f" SELECT {columns}, lessons_searchentry.document"
+            " FROM lessons_searchentry"
+            f" WHERE lessons_searchentry.document @@ {tsq} AND ({where_sql})"
+            " OFFSET 0) matches ORDER BY matches.date DESC, matches.id DESC"
+            " LIMIT %s) cand"
+            " ORDER BY score DESC, cand.date DESC, cand.id DESC"
+        )
+        params = [*tsq_params, *tsq_params, *where_params, limit]
+    else:
+        sql = (
+            f"SELECT {columns}, -lessons_search_fts.rank"
+            " FROM lessons_search_fts JOIN lessons_searchentry"
+            " ON lessons_searchentry.id = lessons_search_fts.rowid"
+            " WHERE lessons_search_fts MATCH %s"
+            " AND lessons_search_fts.rank MATCH 'bm25(8.0, 2.0, 1.0)'"
+            f" AND ({where_sql})"
+            " ORDER BY lessons_search_fts.rank LIMIT %s"
+        )
+        params = [fts5_query(words, match_all=match_all), *where_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        candidates = [Candidate(*row) for row in cursor.fetchall()]
+    for c in candidates:
+        if isinstance(c.date, str):
+            c.date = datetime.date.fromisoformat(c.date)
+    return candidates
+
+
+def _hits(ids: list[int], words: list[QueryWord], *, match_all: bool) -> list[Hit]:
+    """The result lines of these entries (in this order) with highlighted
+    snippets: the snippet functions run for these rows only."""
+    if not ids:
+        return []
     columns = ", ".join(f"lessons_searchentry.{c}" for c in RESULT_FIELDS)
-    boost_sql, boost_params = _boost(boost_categories or [], boost_theatre)
+    marks = ", ".join(["%s"] * len(ids))
     if connection.vendor == "postgresql":
         tsq, tsq_params = _tsquery(words, match_all=match_all)
         sql = (
-            f"WITH tq AS (SELECT {tsq} AS q), hits AS ("
-            " SELECT lessons_searchentry.id AS hit_id,"
-            f" ts_rank(lessons_searchentry.document, tq.q) + {boost_sql} AS score"
-            " FROM lessons_searchentry, tq"
-            f" WHERE lessons_searchentry.document @@ tq.q AND ({where_sql})"
-            " ORDER BY score DESC, lessons_searchentry.date DESC LIMIT %s OFFSET %s)"
-            f" SELECT {columns}, hits.score,"
-            " ts_headline('dutch', lessons_searchentry.text, tq.q,"
+            f"SELECT {columns}, ts_headline('dutch', lessons_searchentry.text, {tsq},"
             " 'StartSel=\ue000, StopSel=\ue001, MaxWords=30, MinWords=12,"
             ' MaxFragments=2, FragmentDelimiter=" … "\')'
-            " FROM hits JOIN lessons_searchentry ON lessons_searchentry.id = hits.hit_id,"
-            " tq ORDER BY hits.score DESC, lessons_searchentry.date DESC"
+            f" FROM lessons_searchentry WHERE lessons_searchentry.id IN ({marks})"
         )
-        params = [*tsq_params, *boost_params, *where_params, limit, offset]
+        params = [*tsq_params, *ids]
     else:
-        match = fts5_query(words, match_all=match_all)
         sql = (
             f"SELECT {columns},"
-            f" -bm25(lessons_search_fts, 8.0, 2.0, 1.0) + {boost_sql} AS score,"
             " snippet(lessons_search_fts, 1, '\ue000', '\ue001', ' … ', 28)"
             " FROM lessons_search_fts JOIN lessons_searchentry"
             " ON lessons_searchentry.id = lessons_search_fts.rowid"
-            f" WHERE lessons_search_fts MATCH %s AND ({where_sql})"
-            " ORDER BY score DESC, lessons_searchentry.date DESC LIMIT %s OFFSET %s"
+            " WHERE lessons_search_fts MATCH %s"
+            f" AND lessons_search_fts.rowid IN ({marks})"
         )
-        params = [*boost_params, match, *where_params, limit, offset]
+        params = [fts5_query(words, match_all=match_all), *ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    hits = []
+    by_id = {}
     for row in rows:
         values = dict(zip(RESULT_FIELDS, row[: len(RESULT_FIELDS)], strict=True))
         if isinstance(values["date"], str):
             values["date"] = datetime.date.fromisoformat(values["date"])
-        score, snippet = row[len(RESULT_FIELDS)], row[len(RESULT_FIELDS) + 1]
-        hits.append(Hit(**values, snippet=highlight(snippet or ""), score=score))
-    return hits
+        by_id[values["id"]] = Hit(**values, snippet=highlight(row[-1] or ""))
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def _boost(categories: list[str], theatre_key: str) -> tuple[str, list[Any]]:
+def _boost(candidate: Candidate, categories: list[str], theatre_key: str) -> float:
     """Extra score for the same hazard category and the same theatre."""
-    vendor_scale = 1.0 if connection.vendor == "postgresql" else 10.0
-    parts, params = ["0"], []
-    if categories:
-        likes = " OR ".join(
-            "lessons_searchentry.categories LIKE %s" for _c in categories
-        )
-        parts.append(f"(CASE WHEN {likes} THEN {0.5 * vendor_scale} ELSE 0 END)")
-        params += [f"%|{c}|%" for c in categories]
-    if theatre_key:
-        parts.append(
-            "(CASE WHEN lessons_searchentry.theatre_key = %s"
-            f" THEN {0.2 * vendor_scale} ELSE 0 END)"
-        )
-        params.append(theatre_key)
-    return "(" + " + ".join(parts) + ")", params
+    scale = 1.0 if connection.vendor == "postgresql" else 10.0
+    extra = 0.0
+    if categories and any(f"|{c}|" in candidate.categories for c in categories):
+        extra += 0.5 * scale
+    if theatre_key and candidate.theatre_key == theatre_key:
+        extra += 0.2 * scale
+    return extra
 
 
-def _latest(qs: QuerySet[SearchEntry], *, limit: int, offset: int = 0) -> list[Hit]:
-    rows = qs.order_by("-date", "-id").values(*RESULT_FIELDS, "text")[
-        offset : offset + limit
-    ]
-    hits = []
+def _latest_candidates(qs: QuerySet[SearchEntry], *, limit: int) -> list[Candidate]:
+    rows = qs.order_by("-date", "-id").values_list(*CANDIDATE_FIELDS)[:limit]
+    return [Candidate(*row) for row in rows]
+
+
+def _latest(ids: list[int]) -> list[Hit]:
+    """Result lines without words: the start of the text as the snippet."""
+    rows = SearchEntry.objects.filter(id__in=ids).values(*RESULT_FIELDS, "text")
+    by_id = {}
     for row in rows:
         text = row.pop("text")
         snippet = text[:220] + ("…" if len(text) > 220 else "")
-        hits.append(Hit(**row, snippet=highlight(snippet)))
-    return hits
+        by_id[row["id"]] = Hit(**row, snippet=highlight(snippet))
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def _facets(qs: QuerySet[SearchEntry], categories: list[Any]) -> tuple[int, dict]:
-    """Total and counts per facet value: one aggregate and one group-by."""
+def _facets(candidates: list[Candidate], categories: list[Any]) -> dict:
+    """Counts per facet value over the candidates (all matches, or the best
+    ``CAP`` of them when there are more)."""
     fixed = {
         "type": SearchEntry.Type.choices,
         "kind": Kind.choices,
@@ -326,37 +375,26 @@ def _facets(qs: QuerySet[SearchEntry], categories: list[Any]) -> tuple[int, dict
         "state": [*Observation.Status.choices, *Lesson.Status.choices],
     }
     column = {"type": "type", "kind": "kind", "phase": "phase", "state": "status"}
-    aggregates: dict[str, Any] = {"total": Count("id")}
-    for facet, choices in fixed.items():
-        for value, _label in choices:
-            aggregates[f"{facet}__{value}"] = Count(
-                "id", filter=Q(**{column[facet]: value})
-            )
-    for category in categories:
-        aggregates[f"category__{category.code}"] = Count(
-            "id", filter=Q(categories__contains=f"|{category.code}|")
-        )
-    counts = qs.aggregate(**aggregates)
     facets: dict[str, list[Facet]] = {}
     for facet, choices in fixed.items():
+        counts = Counter(getattr(c, column[facet]) for c in candidates)
         facets[facet] = [
-            Facet(value, str(label), counts[f"{facet}__{value}"])
+            Facet(value, str(label), counts[value])
             for value, label in choices
-            if counts[f"{facet}__{value}"]
+            if counts[value]
         ]
-    facets["category"] = [
-        Facet(c.code, c.name, counts[f"category__{c.code}"])
-        for c in categories
-        if counts[f"category__{c.code}"]
-    ]
-    theatres = (
-        qs.order_by()
-        .values("theatre")
-        .annotate(n=Count("id"))
-        .order_by("-n", "theatre")[:12]
+    codes = Counter(
+        code for c in candidates for code in c.categories.split("|") if code
     )
-    facets["theatre"] = [Facet(t["theatre"], t["theatre"], t["n"]) for t in theatres]
-    return counts["total"], facets
+    facets["category"] = [
+        Facet(c.code, c.name, codes[c.code]) for c in categories if codes[c.code]
+    ]
+    theatres = Counter(c.theatre for c in candidates)
+    facets["theatre"] = [
+        Facet(t, t, n)
+        for t, n in sorted(theatres.items(), key=lambda item: (-item[1], item[0]))[:12]
+    ]
+    return facets
 
 
 def run_search(
@@ -368,29 +406,37 @@ def run_search(
     per_page: int = PER_PAGE,
     with_facets: bool = True,
 ) -> Results:
-    """Visible observations and lessons matching the words and filters, ranked."""
+    """Visible observations and lessons matching the words and filters, ranked.
+
+    At most ``CAP`` results are counted, faceted and paged: the best ones by
+    relevance (or the newest without words). When more match, ``more`` is
+    set and the page says "more than 1,000"; the counts are those of the
+    results shown, never of rows the user may not see."""
     from missionsafety.risks.models import HazardCategory
 
     filters = filters or Filters()
     words = parse_query(q)
     filtered = filters.apply(SearchEntry.objects.visible_to(user))
-    matched = _match(filtered, words)
-    page = max(1, min(int(page or 1), 500))
+    page = max(1, min(int(page or 1), CAP // per_page or 1))
     offset = (page - 1) * per_page
-    if with_facets:
-        categories = list(HazardCategory.objects.order_by("code"))
-        total, facets = _facets(matched, categories)
+    if words:
+        candidates = _ranked_candidates(filtered, words, limit=CAP + 1)
     else:
-        total, facets = matched.count(), {}
-    if not total:
-        hits: list[Hit] = []
-    elif words:
-        hits = _ranked(filtered, words, limit=per_page, offset=offset)
-    else:
-        hits = _latest(filtered, limit=per_page, offset=offset)
+        candidates = _latest_candidates(filtered, limit=CAP + 1)
+    more = len(candidates) > CAP
+    candidates = candidates[:CAP]
+    facets: dict[str, list[Facet]] = {}
+    if with_facets and candidates:
+        facets = _facets(candidates, list(HazardCategory.objects.order_by("code")))
+    ids = [c.id for c in candidates[offset : offset + per_page]]
+    hits = _hits(ids, words, match_all=True) if words else _latest(ids)
+    scores = {c.id: c.score for c in candidates[offset : offset + per_page]}
+    for hit in hits:
+        hit.score = scores.get(hit.id, 0.0)
     return Results(
         hits=hits,
-        total=total,
+        total=len(candidates),
+        more=more,
         facets=facets,
         page=page,
         per_page=per_page,
@@ -416,14 +462,18 @@ def suggestions(
         qs = qs.exclude(deployment_id=exclude_deployment_id)
     words = parse_query(text)
     if words:
-        return _ranked(
-            qs,
-            words,
-            limit=limit,
-            match_all=False,
-            boost_categories=categories,
-            boost_theatre=theatre_key,
+        candidates = _ranked_candidates(
+            qs, words, limit=SUGGESTION_POOL, match_all=False
         )
+        for c in candidates:
+            c.score += _boost(c, categories, theatre_key)
+        candidates.sort(key=lambda c: (-c.score, -c.date.toordinal(), -c.id))
+        chosen = candidates[:limit]
+        hits = _hits([c.id for c in chosen], words, match_all=False)
+        scores = {c.id: c.score for c in chosen}
+        for hit in hits:
+            hit.score = scores[hit.id]
+        return hits
     if not categories and not theatre_key:
         return []
     near = Q()
@@ -431,4 +481,4 @@ def suggestions(
         near |= Q(categories__contains=f"|{code}|")
     if not categories:
         near = Q(theatre_key=theatre_key)
-    return _latest(qs.filter(near), limit=limit)
+    return _latest([c.id for c in _latest_candidates(qs.filter(near), limit=limit)])

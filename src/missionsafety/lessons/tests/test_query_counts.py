@@ -62,7 +62,8 @@ def test_search_page_queries(
 ) -> None:
     client = client_for(loop.w.jfc_safety)
     client.get(reverse("lessons:search"), {"q": "munitie"})
-    # session, user, memberships, scope, categories, facets, theatres, hits,
-    # and the inbox count in the header
-    with django_assert_num_queries(9):
+    # session, user, memberships, scope, the best matches (facets counted from
+    # them), categories, the page's hits with snippets, and the inbox count in
+    # the header
+    with django_assert_num_queries(8):
         client.get(reverse("lessons:search"), {"q": "munitie"})
