@@ -10,8 +10,10 @@ Two data sets (``--mode``):
 Both add 10,000 notifications to one user's inbox. Rows are generated in bulk
 by ``missionsafety.occurrences.perf.generate``. Server time is measured
 in-process through the Django test client (p50/p95 over ``--runs`` requests per
-scenario, after a warm-up), with the number of SQL queries per request and the
-machine's load average next to the figures. ``--explain`` prints the query
+scenario, after a warm-up), with this process's CPU time, the SQL time (p50/p95)
+and the number of SQL queries per request and the machine's load average next
+to the figures: on a shared, loaded machine the wall times swing with the load,
+the SQL times and the query plans (``--explain``) much less. ``--explain`` prints the query
 plans of the main list queries.
 
     uv run python benchmarks/bench_occurrences.py --mode one
@@ -29,7 +31,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -57,28 +58,34 @@ def load() -> str:
 
 
 def measure(name: str, runs: int, call: Any) -> dict[str, Any]:
+    """Wall time, this process's CPU time and SQL time per request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     call()  # warm-up
-    with CaptureQueriesContext(connection) as ctx:
-        call()
-    queries = len(ctx.captured_queries)
-    samples = []
+    wall, cpu, sql = [], [], []
+    queries = 0
     for _run in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
+        with CaptureQueriesContext(connection) as ctx:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            call()
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        queries = len(ctx.captured_queries)
+        sql.append(sum(float(q["time"]) for q in ctx.captured_queries))
     row = {
         "name": name,
-        "p50": percentile(samples, 50) * 1000,
-        "p95": percentile(samples, 95) * 1000,
-        "mean": statistics.mean(samples) * 1000,
+        "p50": percentile(wall, 50) * 1000,
+        "p95": percentile(wall, 95) * 1000,
+        "cpu_p50": percentile(cpu, 50) * 1000,
+        "sql_p50": percentile(sql, 50) * 1000,
+        "sql_p95": percentile(sql, 95) * 1000,
         "queries": queries,
     }
     print(
-        f"  {name:<52} p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f} ms  "
-        f"{queries:2d} q  ({load()})",
+        f"  {name:<46} p50 {row['p50']:6.1f}  p95 {row['p95']:6.1f}  "
+        f"cpu {row['cpu_p50']:6.1f}  sql {row['sql_p50']:6.1f}/{row['sql_p95']:6.1f} ms"
+        f"  {queries:2d} q  ({load()})",
         flush=True,
     )
     return row
@@ -236,8 +243,14 @@ def explain(w: Any) -> None:
         )
         print(f"-- {label}: page")
         print(qs[:50].explain())
+        if dep is None:
+            print(f"-- {label}: page in time order")
+            by_time = occurrence_list(
+                user=user, filters=OccurrenceFilters.from_params(params), by_time=True
+            )
+            print(by_time[:50].explain())
         print(f"-- {label}: count")
-        print(qs.order_by().values("pk").explain())
+        print(qs.order_by().values("pk")[:10_001].explain())
 
 
 def main() -> None:
@@ -256,17 +269,20 @@ def main() -> None:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db["TEST"] = {
-            "NAME": str(Path(tempfile.gettempdir()) / f"ms-bench-occ-{args.mode}.sqlite3")
+            "NAME": str(
+                Path(tempfile.gettempdir()) / f"ms-bench-occ-{args.mode}.sqlite3"
+            )
         }
     else:
         db["TEST"] = {"NAME": f"test_{db['NAME']}_{args.mode}"}
     django.setup()
     from django.test import Client
-    from django.test.utils import get_runner, setup_test_environment
+    from django.test.utils import get_runner
     from django.urls import reverse
 
+    # No setup_test_environment(): its template instrumentation (copying every
+    # context for the test client) would be measured as server time.
     settings.ALLOWED_HOSTS = ["*"]
-    setup_test_environment()
     runner = get_runner(settings)(verbosity=0, keepdb=args.keep)
     old = runner.setup_databases()
     try:
@@ -311,36 +327,73 @@ def main() -> None:
             ("deployment list, page 1", brigade, dep_url, {}),
             ("deployment list, kind=accident", brigade, dep_url, {"kind": "accident"}),
             ("deployment list, category=4", brigade, dep_url, {"category": "4"}),
-            ("deployment list, status=investigating", brigade, dep_url,
-             {"status": "investigating"}),
+            (
+                "deployment list, status=investigating",
+                brigade,
+                dep_url,
+                {"status": "investigating"},
+            ),
             ("deployment list, last 90 days", brigade, dep_url, {"date_from": recent}),
-            ("deployment list, ammunition=yes", brigade, dep_url, {"ammunition": "yes"}),
-            ("deployment list, near miss+cat 2+ammunition", brigade, dep_url,
-             {"kind": "near_miss", "category": "2", "ammunition": "yes"}),
-            ("deployment list, closed+last 90 days", brigade, dep_url,
-             {"status": "closed", "date_from": recent}),
+            (
+                "deployment list, ammunition=yes",
+                brigade,
+                dep_url,
+                {"ammunition": "yes"},
+            ),
+            (
+                "deployment list, near miss+cat 2+ammunition",
+                brigade,
+                dep_url,
+                {"kind": "near_miss", "category": "2", "ammunition": "yes"},
+            ),
+            (
+                "deployment list, closed+last 90 days",
+                brigade,
+                dep_url,
+                {"status": "closed", "date_from": recent},
+            ),
             ("deployment list, page 150", brigade, dep_url, {"page": "150"}),
-            ("deployment list, kind=near_miss page 100", brigade, dep_url,
-             {"kind": "near_miss", "page": "100"}),
+            (
+                "deployment list, kind=near_miss page 100",
+                brigade,
+                dep_url,
+                {"kind": "near_miss", "page": "100"},
+            ),
             ("mine, brigade user, page 1", brigade, mine_url, {}),
-            ("mine, brigade user, kind=accident", brigade, mine_url, {"kind": "accident"}),
+            (
+                "mine, brigade user, kind=accident",
+                brigade,
+                mine_url,
+                {"kind": "accident"},
+            ),
             ("mine, brigade user, page 150", brigade, mine_url, {"page": "150"}),
             ("mine, auditor, page 1", auditor, mine_url, {}),
             ("mine, auditor, category=4", auditor, mine_url, {"category": "4"}),
             ("mine, auditor, page 150", auditor, mine_url, {"page": "150"}),
-            ("inbox (10,000 notifications), page 1", brigade,
-             reverse("feedback:inbox"), {}),
+            (
+                "inbox (10,000 notifications), page 1",
+                brigade,
+                reverse("feedback:inbox"),
+                {},
+            ),
             ("inbox, unread only", brigade, reverse("feedback:inbox"), {"unread": "1"}),
             ("inbox, page 150", brigade, reverse("feedback:inbox"), {"page": "150"}),
-            ("overview (dashboard), brigade user", brigade,
-             reverse("reports:dashboard"), {}),
-            ("overview (dashboard), auditor", auditor, reverse("reports:dashboard"), {}),
+            (
+                "overview (dashboard), brigade user",
+                brigade,
+                reverse("reports:dashboard"),
+                {},
+            ),
+            (
+                "overview (dashboard), auditor",
+                auditor,
+                reverse("reports:dashboard"),
+                {},
+            ),
         ]
         print()
         for name, client, url, params in scenarios:
             results.append(measure(name, args.runs, get(client, url, params)))
-
-        from django.test import RequestFactory
 
         from missionsafety.occurrences.selectors import occurrence_trend
 
@@ -352,7 +405,6 @@ def main() -> None:
                     lambda user=user: occurrence_trend(user=user),
                 )
             )
-        del RequestFactory
 
         reporter = Client()
         reporter.force_login(w.coy_commander)
@@ -374,7 +426,9 @@ def main() -> None:
             response = reporter.post(report_url, data)
             assert response.status_code == 302, response.status_code
 
-        results.append(measure("report form submit (new occurrence)", args.runs, submit))
+        results.append(
+            measure("report form submit (new occurrence)", args.runs, submit)
+        )
         # The submitted reports are removed so that a kept database stays as generated.
         Occurrence.objects.filter(title="Bijna-aanrijding bij de poort").delete()
     finally:

@@ -144,7 +144,13 @@ def _status(rng: random.Random, age_days: int) -> str:
         return s.CLOSED if rng.random() < 0.92 else s.ACTIONS_OPEN
     if age_days > 30:
         return _pick(
-            rng, [(s.CLOSED, 50), (s.ACTIONS_OPEN, 25), (s.INVESTIGATING, 15), (s.TRIAGED, 10)]
+            rng,
+            [
+                (s.CLOSED, 50),
+                (s.ACTIONS_OPEN, 25),
+                (s.INVESTIGATING, 15),
+                (s.TRIAGED, 10),
+            ],
         )
     return _pick(
         rng, [(s.REPORTED, 40), (s.TRIAGED, 30), (s.INVESTIGATING, 20), (s.CLOSED, 10)]
@@ -239,7 +245,9 @@ def generate(
                     written += len(batch)
                     batch = []
                     if out and written % 100_000 < batch_size:
-                        out(f"  {written:,} occurrences ({time.monotonic() - started:.0f} s)")
+                        out(
+                            f"  {written:,} occurrences ({time.monotonic() - started:.0f} s)"
+                        )
         if batch:
             Occurrence.objects.bulk_create(batch, batch_size=batch_size)
             written += len(batch)
