@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from missionsafety.occurrences import selectors
-from missionsafety.occurrences.models import Occurrence
+from missionsafety.occurrences.tests.factories import bulk_occurrences
 
 pytestmark = pytest.mark.django_db
 
 
-def _bulk(deployment: Any, unit: Any, n: int, label: str, start: int = 0) -> None:
-    now = timezone.now()
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            deployment=deployment,
-            occurred_at=now - datetime.timedelta(hours=2 * i + start + 1),
-            place="Rukla",
-            unit=unit,
-            kind="near_miss",
-            title=f"{label} {i}",
-            actual_category=1,
-            potential_category=1,
-        )
-        for i in range(n)
-    )
-
-
 def test_count_stops_at_the_cap(world: Any, client_for: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(selectors.CappedPaginator, "cap", 20)
-    _bulk(world.dep, world.coy, 30, "Voorval")
+    bulk_occurrences(world.dep, world.coy, 30, category=1)
     client = client_for(world.bde13_safety)
     url = reverse("occurrences:list", args=[world.dep.pk])
     body = client.get(url).content.decode()
@@ -57,8 +38,8 @@ def test_mine_in_time_order_shows_only_visible_rows(
 ) -> None:
     """Both ways of reading the cross-deployment list give the same rows."""
     monkeypatch.setattr(selectors, "SORT_LIMIT", sort_limit)
-    _bulk(world.dep, world.coy, 60, "Eigen", start=0)
-    _bulk(world.other, world.bn43, 60, "Vreemd", start=1)
+    bulk_occurrences(world.dep, world.coy, 60, "Eigen", spacing=2)
+    bulk_occurrences(world.other, world.bn43, 60, "Vreemd", spacing=2, offset=1)
     client = client_for(world.bde13_safety)
     url = reverse("occurrences:mine")
     client.get(url)

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from missionsafety.occurrences import services
 from missionsafety.occurrences.access import make_occurrence
-from missionsafety.occurrences.models import Occurrence, OccurrenceMonth, month_of
+from missionsafety.occurrences.models import OccurrenceMonth, month_of
 from missionsafety.occurrences.selectors import occurrence_trend
+from missionsafety.occurrences.tests.factories import bulk_occurrences
 
 pytestmark = pytest.mark.django_db
 
@@ -66,20 +67,7 @@ def test_rebuild_gives_what_the_services_kept(world: Any) -> None:
 
 
 def test_trend_of_bulk_imported_rows_after_rebuild(world: Any) -> None:
-    now = timezone.now()
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            deployment=world.dep,
-            occurred_at=now - datetime.timedelta(hours=i + 1),
-            place="Rukla",
-            unit=world.coy,
-            kind="unsafe_situation",
-            title=f"Import {i}",
-            actual_category=i % 5,
-            potential_category=i % 5,
-        )
-        for i in range(10)
-    )
+    bulk_occurrences(world.dep, world.coy, 10, "Import", kind="unsafe_situation")
     services.rebuild_month_counts(deployment_ids=[world.dep.pk])
     trend = occurrence_trend(user=world.jfc_safety)
     assert trend["total"] == 10
