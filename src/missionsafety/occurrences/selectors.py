@@ -90,6 +90,8 @@ class OccurrenceFilters:
 COUNT_CAP = 10_000
 # Up to this many rows, sorting what the deployment indexes give is cheap.
 SORT_LIMIT = 2_000
+# From this many rows down, a page first finds its ids, then reads its rows.
+DEEP_OFFSET = 1_000
 
 
 class CappedPaginator(Paginator):
@@ -112,7 +114,14 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         if self.by_time is not None and self.count > SORT_LIMIT:
             self.object_list = self.by_time
-        return super().page(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < DEEP_OFFSET:
+            return super().page(number)
+        # Deep down, skip rows in the index alone (it holds the ordering and
+        # the id), then read just the rows of the page.
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

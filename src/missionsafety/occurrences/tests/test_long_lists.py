@@ -52,3 +52,21 @@ def test_mine_in_time_order_shows_only_visible_rows(
     assert "Vreemd 0<" in body and "Eigen" not in body
     body = client_for(world.inspector).get(url).content.decode()
     assert "Eigen 0<" in body and "Vreemd 0<" in body
+
+
+def test_deep_pages_show_the_same_rows(
+    world: Any, client_for: Any, monkeypatch: Any, django_assert_num_queries: Any
+) -> None:
+    """Deep pages read ids first, then the rows: same rows, one query more."""
+    bulk_occurrences(world.dep, world.coy, 120, category=1)
+    client = client_for(world.bde13_safety)
+    url = reverse("occurrences:list", args=[world.dep.pk])
+    shallow = client.get(url, {"page": "2"}).content.decode()
+    monkeypatch.setattr(selectors, "DEEP_OFFSET", 0)
+    client.get(url, {"page": "2"})
+    with django_assert_num_queries(10):
+        deep = client.get(url, {"page": "2"}).content.decode()
+    assert "Voorval 50<" in deep and "Voorval 99<" in deep
+    assert "Voorval 49<" not in deep and "Voorval 100<" not in deep
+    rows = [line for line in shallow.splitlines() if "Voorval " in line]
+    assert rows == [line for line in deep.splitlines() if "Voorval " in line]
