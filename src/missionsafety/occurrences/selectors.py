@@ -120,8 +120,14 @@ class CappedPaginator(Paginator):
         # Deep down, skip rows in the index alone (it holds the ordering and
         # the id), then read just the rows of the page.
         top = min(bottom + self.per_page, self.count)
+        # The rows are read by id alone (they passed the filters already): with
+        # the filters, the planner may walk the ordered index instead.
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
+        rows = self.object_list.model._default_manager.filter(pk__in=ids)
+        rows.query.select_related = self.object_list.query.select_related
+        by_id = {row.pk: row for row in rows}
+        rows_in_order = [by_id[pk] for pk in ids if pk in by_id]
+        return self._get_page(rows_in_order, number, self)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
