@@ -180,16 +180,42 @@ class Occurrence(VersionedModel):
             models.Index(
                 fields=["deployment", "-occurred_at", "-id"], name="occ_dep_when_idx"
             ),
+            # The other filter columns trail, so that a combination of filters
+            # is checked in the index without reading rows.
             models.Index(
-                fields=["deployment", "status", "-occurred_at", "-id"],
+                fields=[
+                    "deployment",
+                    "status",
+                    "-occurred_at",
+                    "-id",
+                    "kind",
+                    "actual_category",
+                    "ammunition_involved",
+                ],
                 name="occ_dep_status_when_idx",
             ),
             models.Index(
-                fields=["deployment", "kind", "-occurred_at", "-id"],
+                fields=[
+                    "deployment",
+                    "kind",
+                    "-occurred_at",
+                    "-id",
+                    "actual_category",
+                    "status",
+                    "ammunition_involved",
+                ],
                 name="occ_dep_kind_when_idx",
             ),
             models.Index(
-                fields=["deployment", "actual_category", "-occurred_at", "-id"],
+                fields=[
+                    "deployment",
+                    "actual_category",
+                    "-occurred_at",
+                    "-id",
+                    "kind",
+                    "status",
+                    "ammunition_involved",
+                ],
                 name="occ_dep_cat_when_idx",
             ),
             models.Index(
