@@ -172,13 +172,78 @@ class Occurrence(VersionedModel):
         verbose_name = _("occurrence")
         verbose_name_plural = _("occurrences")
         ordering = ["-occurred_at", "-id"]
+        # The lists are newest first, filtered by deployment (or the user's
+        # deployments) and at most a few of kind, category, status and
+        # ammunition: an index per filter that also serves the ordering, so a
+        # page and its (capped) count read only matching rows.
         indexes = [
             models.Index(
                 fields=["deployment", "-occurred_at", "-id"], name="occ_dep_when_idx"
             ),
-            models.Index(fields=["deployment", "status"], name="occ_dep_status_idx"),
-            models.Index(fields=["deployment", "kind"], name="occ_dep_kind_idx"),
-            models.Index(fields=["-occurred_at", "-id"], name="occ_when_idx"),
+            # The other filter columns trail, so that a combination of filters
+            # is checked in the index without reading rows.
+            models.Index(
+                fields=[
+                    "deployment",
+                    "status",
+                    "-occurred_at",
+                    "-id",
+                    "kind",
+                    "actual_category",
+                    "ammunition_involved",
+                ],
+                name="occ_dep_status_when_idx",
+            ),
+            models.Index(
+                fields=[
+                    "deployment",
+                    "kind",
+                    "-occurred_at",
+                    "-id",
+                    "actual_category",
+                    "status",
+                    "ammunition_involved",
+                ],
+                name="occ_dep_kind_when_idx",
+            ),
+            models.Index(
+                fields=[
+                    "deployment",
+                    "actual_category",
+                    "-occurred_at",
+                    "-id",
+                    "kind",
+                    "status",
+                    "ammunition_involved",
+                ],
+                name="occ_dep_cat_when_idx",
+            ),
+            models.Index(
+                fields=["deployment", "-occurred_at", "-id"],
+                condition=models.Q(ammunition_involved=True),
+                name="occ_dep_ammo_when_idx",
+            ),
+            # Across deployments (auditors, and users with many deployments):
+            # the deployment is in the index so that visibility is checked
+            # without reading the row.
+            models.Index(
+                fields=["-occurred_at", "-id", "deployment"], name="occ_when_dep_idx"
+            ),
+            models.Index(
+                fields=["kind", "-occurred_at", "-id"], name="occ_kind_when_idx"
+            ),
+            models.Index(
+                fields=["actual_category", "-occurred_at", "-id"],
+                name="occ_cat_when_idx",
+            ),
+            models.Index(
+                fields=["status", "-occurred_at", "-id"], name="occ_status_when_idx"
+            ),
+            models.Index(
+                fields=["-occurred_at", "-id"],
+                condition=models.Q(ammunition_involved=True),
+                name="occ_ammo_when_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -207,6 +272,48 @@ class Occurrence(VersionedModel):
     def allowed_statuses(self) -> list[str]:
         order = list(self.Status.values)
         return sorted(self.TRANSITIONS[self.status], key=order.index)
+
+
+def month_of(moment: Any) -> Any:
+    """The first day of the month (local time) of a moment: a trend bucket."""
+    from django.utils import timezone
+
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.date().replace(day=1)
+
+
+class OccurrenceMonth(models.Model):
+    """How many occurrences a deployment had in a month, per kind.
+
+    Kept by the services (report, edit, triage) so that the trend panels read
+    a few rows instead of counting occurrences; rebuilt from the occurrences
+    by ``services.rebuild_month_counts`` (and the migration that added it).
+    Months are calendar months in the site's time zone.
+    """
+
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Occurrence.Kind.choices)
+    total = models.PositiveIntegerField(_("occurrences"), default=0)
+    serious = models.PositiveIntegerField(_("serious occurrences"), default=0)
+
+    objects = DeploymentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("occurrences per month")
+        verbose_name_plural = _("occurrences per month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "month", "kind"], name="occ_month_once"
+            )
+        ]
+        indexes = [models.Index(fields=["month"], name="occ_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.deployment_id} {self.month:%Y-%m} {self.kind}: {self.total}"
 
 
 class OccurrenceAction(TimeStampedModel):

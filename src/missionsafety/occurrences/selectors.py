@@ -6,18 +6,27 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    QuerySet,
+    Sum,
+)
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from missionsafety.core.permissions import sees_everything, visible_deployment_ids
 from missionsafety.core.selectors import get_visible
 from missionsafety.occurrences.models import (
-    SERIOUS_CATEGORY,
     Attachment,
     Occurrence,
     OccurrenceAction,
     OccurrenceCategory,
+    OccurrenceMonth,
     PersonInvolved,
 )
 from missionsafety.occurrences.rules import may_see_personal_data
@@ -75,6 +84,52 @@ class OccurrenceFilters:
         )
 
 
+# Lists count matching rows only up to this many: beyond it the page says
+# "more than 10,000" and older ones are found with the date filters. Counting
+# a million rows on every page would cost more than the page itself.
+COUNT_CAP = 10_000
+# Up to this many rows, sorting what the deployment indexes give is cheap.
+SORT_LIMIT = 2_000
+# From this many rows down, a page first finds its ids, then reads its rows.
+DEEP_OFFSET = 1_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at ``cap`` (``more`` tells it did)."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.more = n > self.cap
+        return min(n, self.cap)
+
+    more = False
+    # Another way to read the same rows, used when there are more than
+    # SORT_LIMIT of them (set by occurrence_page).
+    by_time: QuerySet[Any] | None = None
+
+    def page(self, number: Any) -> Page[Any]:
+        number = self.validate_number(number)
+        if self.by_time is not None and self.count > SORT_LIMIT:
+            self.object_list = self.by_time
+        bottom = (number - 1) * self.per_page
+        if bottom < DEEP_OFFSET:
+            return super().page(number)
+        # Deep down, skip rows in the index alone (it holds the ordering and
+        # the id), then read just the rows of the page.
+        top = min(bottom + self.per_page, self.count)
+        # The rows are read by id alone (they passed the filters already): with
+        # the filters, the planner may walk the ordered index instead.
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = self.object_list.model._default_manager.filter(pk__in=ids)
+        rows.query.select_related = self.object_list.query.select_related
+        by_id = {row.pk: row for row in rows}
+        rows_in_order = [by_id[pk] for pk in ids if pk in by_id]
+        return self._get_page(rows_in_order, number, self)
+
+
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -84,9 +139,20 @@ def occurrence_list(
     user: Any,
     deployment: Any = None,
     filters: OccurrenceFilters | None = None,
+    by_time: bool = False,
 ) -> QuerySet[Occurrence]:
-    """Occurrences the user may see, newest first; no personal data."""
-    qs = Occurrence.objects.visible_to(user).select_related("deployment", "unit")
+    """Occurrences the user may see, newest first; no personal data.
+
+    ``by_time`` states the visibility so that the database reads the rows in
+    time order and checks each one's deployment, instead of collecting every
+    row of the user's deployments and sorting them: the better plan for a
+    page of a long cross-deployment list (see ``occurrence_page``).
+    """
+    if by_time and deployment is None:
+        qs = _visible_by_time(user)
+    else:
+        qs = Occurrence.objects.visible_to(user)
+    qs = qs.select_related("deployment", "unit")
     if deployment is not None:
         qs = qs.filter(deployment=deployment)
     f = filters or OccurrenceFilters()
@@ -105,6 +171,45 @@ def occurrence_list(
     if f.ammunition is not None:
         qs = qs.filter(ammunition_involved=f.ammunition)
     return qs.order_by("-occurred_at", "-id")
+
+
+def _visible_by_time(user: Any) -> QuerySet[Occurrence]:
+    """The rows of ``visible_to`` with a deployment test no index can serve.
+
+    ``deployment_id + 0`` keeps the planner off the deployment indexes, so it
+    walks the time index (which carries the deployment) and stops after a page.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Occurrence.objects.none()
+    if sees_everything(user):
+        return Occurrence.objects.all()
+    return Occurrence.objects.alias(
+        deployment_scan=ExpressionWrapper(
+            F("deployment_id") + 0, output_field=IntegerField()
+        )
+    ).filter(deployment_scan__in=visible_deployment_ids(user))
+
+
+def occurrence_page(
+    *,
+    user: Any,
+    deployment: Any = None,
+    filters: OccurrenceFilters | None = None,
+    page: Any = None,
+    per_page: int = 50,
+) -> Page[Any]:
+    """One page of an occurrence list, counted up to ``COUNT_CAP``.
+
+    Across deployments, a user whose deployments hold few matching rows gets
+    them through the deployment indexes (cheap to sort); with more than
+    ``SORT_LIMIT`` the page is read in time order instead.
+    """
+    paginator = CappedPaginator(
+        occurrence_list(user=user, deployment=deployment, filters=filters), per_page
+    )
+    if deployment is None and not sees_everything(user):
+        paginator.by_time = occurrence_list(user=user, filters=filters, by_time=True)
+    return paginator.get_page(page)
 
 
 def occurrence_get(*, user: Any, pk: Any) -> Occurrence:
@@ -162,18 +267,21 @@ def categories() -> list[OccurrenceCategory]:
 def occurrence_trend(
     *, user: Any, deployment: Any = None, months: int = 6
 ) -> dict[str, Any]:
-    """Counts per month and kind over the last months, plus serious ones (1 query)."""
+    """Counts per month and kind over the last months, plus serious ones (1 query).
+
+    Reads the monthly counts the services keep (``OccurrenceMonth``), so the
+    cost does not grow with the number of occurrences.
+    """
     today = timezone.localdate()
     first = today.replace(day=1)
     for _i in range(months - 1):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
-    qs = Occurrence.objects.visible_to(user).filter(occurred_at__gte=_day_start(first))
+    qs = OccurrenceMonth.objects.visible_to(user).filter(month__gte=first)
     if deployment is not None:
         qs = qs.filter(deployment=deployment)
     rows = (
-        qs.annotate(month=TruncMonth("occurred_at"))
-        .values("month", "kind")
-        .annotate(n=Count("id"))
+        qs.values("month", "kind")
+        .annotate(n=Sum("total"), serious=Sum("serious"))
         .order_by()
     )
     month_keys = []
@@ -182,15 +290,10 @@ def occurrence_trend(
         month_keys.append(cursor)
         cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
     counts: dict[tuple[datetime.date, str], int] = {}
+    serious = 0
     for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime.datetime):
-            month = (
-                timezone.localtime(month).date()
-                if timezone.is_aware(month)
-                else month.date()
-            )
-        counts[(month.replace(day=1), row["kind"])] = row["n"]
+        counts[(row["month"], row["kind"])] = row["n"]
+        serious += row["serious"]
     kinds = list(Occurrence.Kind.choices)
     table = []
     peak = 1
@@ -205,8 +308,5 @@ def occurrence_trend(
         "kinds": kinds,
         "rows": table,
         "total": sum(r["total"] for r in table),
-        "serious": qs.filter(
-            Q(actual_category__gte=SERIOUS_CATEGORY)
-            | Q(potential_category__gte=SERIOUS_CATEGORY)
-        ).count(),
+        "serious": serious,
     }

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +21,13 @@ from missionsafety.core.services import update_versioned
 from missionsafety.deployments.models import Deployment
 from missionsafety.occurrences.files import check_upload
 from missionsafety.occurrences.models import (
+    SERIOUS_CATEGORY,
     Attachment,
     Occurrence,
     OccurrenceAction,
+    OccurrenceMonth,
     PersonInvolved,
+    month_of,
 )
 from missionsafety.occurrences.rules import (
     REPORTING_ROLES,
@@ -51,6 +56,98 @@ EDITABLE_FIELDS = {
     "immediate_actions",
     "description",
 }
+
+
+def _bucket(occurrence: Occurrence) -> tuple[int, datetime.date, str, bool]:
+    """Where an occurrence counts in the monthly trend."""
+    return (
+        occurrence.deployment_id,
+        month_of(occurrence.occurred_at),
+        occurrence.kind,
+        occurrence.is_serious,
+    )
+
+
+def _count_in(bucket: tuple[int, datetime.date, str, bool], step: int) -> None:
+    """Add ``step`` (1 or -1) to a monthly count, creating it when missing."""
+    deployment_id, month, kind, serious = bucket
+    changes = {"total": F("total") + step}
+    if serious:
+        changes["serious"] = F("serious") + step
+    rows = OccurrenceMonth.objects.filter(
+        deployment_id=deployment_id, month=month, kind=kind
+    )
+    if rows.update(**changes) or step < 0:
+        return
+    try:
+        with transaction.atomic():
+            OccurrenceMonth.objects.create(
+                deployment_id=deployment_id,
+                month=month,
+                kind=kind,
+                total=1,
+                serious=int(serious),
+            )
+    except IntegrityError:  # created meanwhile by a concurrent report
+        rows.update(**changes)
+
+
+def _recount(
+    before: tuple[int, datetime.date, str, bool], occurrence: Occurrence
+) -> None:
+    after = _bucket(occurrence)
+    if after != before:
+        _count_in(before, -1)
+        _count_in(after, 1)
+
+
+def rebuild_month_counts(
+    *,
+    deployment_ids: Iterable[int] | None = None,
+    occurrence_model: Any = Occurrence,
+    month_model: Any = OccurrenceMonth,
+) -> int:
+    """Recount the monthly trend from the occurrences (all, or some deployments).
+
+    For imported or bulk-created occurrences, which bypass the services (a
+    migration passes its historical models). Returns the number of rows written.
+    """
+    occurrences = occurrence_model._base_manager.all()
+    months = month_model._base_manager.all()
+    if deployment_ids is not None:
+        ids = sorted(set(deployment_ids))
+        occurrences = occurrences.filter(deployment_id__in=ids)
+        months = months.filter(deployment_id__in=ids)
+    serious = Q(actual_category__gte=SERIOUS_CATEGORY) | Q(
+        potential_category__gte=SERIOUS_CATEGORY
+    )
+    merged: dict[tuple[int, datetime.date, str], list[int]] = {}
+    rows = (
+        occurrences.annotate(month=TruncMonth("occurred_at"))
+        .values("deployment_id", "month", "kind")
+        .annotate(total=Count("id"), serious=Count("id", filter=serious))
+        .order_by()
+    )
+    for row in rows.iterator():
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month_of(month)
+        key = (row["deployment_id"], month, row["kind"])
+        counts = merged.setdefault(key, [0, 0])
+        counts[0] += row["total"]
+        counts[1] += row["serious"]
+    with transaction.atomic():
+        months.delete()
+        month_model._base_manager.bulk_create(
+            [
+                month_model(
+                    deployment_id=dep, month=month, kind=kind, total=t, serious=n
+                )
+                for (dep, month, kind), (t, n) in merged.items()
+            ],
+            batch_size=2000,
+        )
+    return len(merged)
 
 
 def _check_when(occurred_at: datetime.datetime | None) -> None:
@@ -226,6 +323,7 @@ def occurrence_report(
         if key and existing is not None:
             return existing, False
         raise
+    _count_in(_bucket(occurrence), 1)
     record_change(
         actor=actor, obj=occurrence, action="report", after=snapshot(occurrence)
     )
@@ -298,9 +396,11 @@ def occurrence_update(
     if "unit" in changes:
         _check_unit(occurrence.deployment, changes["unit"])
     was_serious = occurrence.is_serious
+    before = _bucket(occurrence)
     occurrence = update_versioned(
         obj=occurrence, actor=actor, version=version, changes=changes
     )
+    _recount(before, occurrence)
     if occurrence.is_serious and not was_serious:
         _force_reassessment(
             occurrence=occurrence, actor=actor, risks=occurrence.risks.all()
@@ -337,6 +437,7 @@ def occurrence_triage(
         )
     risks = _check_risks(occurrence.deployment, risks)
     was_serious = occurrence.is_serious
+    before = _bucket(occurrence)
     old_risks = set(occurrence.risks.values_list("pk", flat=True))
     changes: dict[str, Any] = {
         "actual_category": actual_category,
@@ -350,6 +451,7 @@ def occurrence_triage(
     occurrence = update_versioned(
         obj=occurrence, actor=actor, version=version, changes=changes, action="triage"
     )
+    _recount(before, occurrence)
     new_ids = {r.pk for r in risks}
     if new_ids != old_risks:
         occurrence.risks.set(risks)

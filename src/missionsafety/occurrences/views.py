@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missionsafety.core.permissions import can, is_read_only
-from missionsafety.core.selectors import paginate
 from missionsafety.core.views import (
     render_page,
     run_service,
@@ -43,7 +42,7 @@ from missionsafety.occurrences.selectors import (
     attachment_get,
     categories,
     occurrence_get,
-    occurrence_list,
+    occurrence_page,
     person_get,
     persons_for,
 )
@@ -53,9 +52,11 @@ PER_PAGE = 50
 
 def _list_context(request: HttpRequest, deployment: Any = None) -> dict[str, Any]:
     filters = OccurrenceFilters.from_params(request.GET)
-    page = paginate(
-        occurrence_list(user=request.user, deployment=deployment, filters=filters),
-        request.GET.get("page"),
+    page = occurrence_page(
+        user=request.user,
+        deployment=deployment,
+        filters=filters,
+        page=request.GET.get("page"),
         per_page=PER_PAGE,
     )
     return {

@@ -66,3 +66,28 @@ def make_risk(
         risk.acceptance_expires_on = decision.valid_until
     risk.save()
     return risk
+
+
+def bulk_occurrences(
+    deployment: Any, unit: Any, n: int, label: str = "Voorval", **extra: Any
+) -> None:
+    """``n`` occurrences written directly (as an import would), newest first,
+    titled "<label> 0", "<label> 1"…, ``spacing`` hours apart (``offset`` earlier)."""
+    from missionsafety.occurrences.models import Occurrence
+
+    spacing = extra.pop("spacing", 1)
+    offset = extra.pop("offset", 0)
+    now = timezone.now()
+    Occurrence.objects.bulk_create(
+        Occurrence(
+            deployment=deployment,
+            occurred_at=now - datetime.timedelta(hours=spacing * i + offset + 1),
+            place="Rukla",
+            unit=unit,
+            kind=extra.get("kind", "near_miss"),
+            title=f"{label} {i}",
+            actual_category=extra.get("category", i % 5),
+            potential_category=extra.get("category", i % 5),
+        )
+        for i in range(n)
+    )
