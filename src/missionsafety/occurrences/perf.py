@@ -185,6 +185,9 @@ def rows_for(
         rows.append(
             Occurrence(
                 deployment_id=target.deployment_id,
+                # Set explicitly: the reference generator switches off auto_now.
+                created_at=when,
+                updated_at=when,
                 occurred_at=when,
                 place=place,
                 unit_id=rng.choice(target.unit_ids),
