@@ -23,7 +23,7 @@ def get_visible(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
 
 
 def paginate(
-    queryset: models.QuerySet[M] | list[M], page: Any, per_page: int = PAGE_SIZE
+    queryset: models.QuerySet[M] | list[Any], page: Any, per_page: int = PAGE_SIZE
 ) -> Page[Any]:
     """A page of rows; out-of-range or malformed page numbers give the nearest page."""
     return Paginator(queryset, per_page).get_page(page)

@@ -11,6 +11,7 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
 
     agreement = services.agreement_setup(actor=w.jfc_safety, deployment=w.dep)
     gate = Evaluation.objects.filter(deployment=w.dep, template__is_gate=True).first()
+    assert gate is not None  # every deployment of the test world has a gate moment
     finding = services.finding_add(actor=w.jfc_safety, evaluation=gate, text="Finding")
     services.calendar_token_create(actor=w.bde13_safety, party=w.party_bde13)
     token = w.bde13_safety.calendar_tokens.first()

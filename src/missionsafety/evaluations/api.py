@@ -14,7 +14,7 @@ from missionsafety.core.services import check_version
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.evaluations import selectors, services
 from missionsafety.evaluations.ics import party_calendar
-from missionsafety.evaluations.models import Evaluation, ProcessStep
+from missionsafety.evaluations.models import Agreement, Evaluation, ProcessStep
 from missionsafety.evaluations.selectors import evaluation_get
 
 router = Router(tags=["evaluations"])
@@ -114,6 +114,7 @@ def get_agreement(request: HttpRequest, deployment_id: int, version: int | None 
     """The current agreement (or an older ``version``), with who has not signed."""
     user = api_user(request)
     deployment = deployment_get(user=user, pk=deployment_id)
+    agreement: Agreement | None
     if version is not None:
         agreement = selectors.agreement_get(
             user=user, deployment=deployment, number=version

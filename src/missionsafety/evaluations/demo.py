@@ -180,6 +180,7 @@ def load(ctx: DemoContext) -> None:
         ],
     )
     finding = review.findings.order_by("number").first()
+    assert finding is not None  # the review above recorded two findings
     services.action_create(
         actor=ctx.user("bn.safety"),
         finding=finding,

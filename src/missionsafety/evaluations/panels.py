@@ -62,7 +62,9 @@ def _gate_headline(deployment: Deployment) -> dict[str, Any]:
     return {
         "gate": gate,
         "held": held,
-        "go": held and gate.gate_decision == Evaluation.GateDecision.GO,
+        "go": held
+        and gate is not None
+        and gate.gate_decision == Evaluation.GateDecision.GO,
         "waived": held
         and GateWaiver.objects.filter(deployment=deployment, evaluation=gate).exists(),
     }

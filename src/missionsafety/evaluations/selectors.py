@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -25,12 +25,14 @@ E = Evaluation.Status
 
 
 def agreement_versions(*, user: Any, deployment: Deployment) -> QuerySet[Agreement]:
-    return (
+    # visible_to is typed on the untyped DeploymentScopedQuerySet: name the model.
+    return cast(
+        "QuerySet[Agreement]",
         Agreement.objects.visible_to(user)
         .filter(deployment=deployment)
         .select_related("created_by")
         .annotate(signed=Count("signatures"))
-        .order_by("-number")
+        .order_by("-number"),
     )
 
 

@@ -71,13 +71,13 @@ def default_cells(
             cells[(step.pk, party.pk)] = (raci, pick({"nl": nl, "en": en}))
         if not seen_a:
             for role in defaults.ACCOUNTABLE_FALLBACK:
-                party = next((p for p in parties if p.role == role), None)
-                if party is not None:
-                    cells[(step.pk, party.pk)] = ("A", cells[(step.pk, party.pk)][1])
+                alt = next((p for p in parties if p.role == role), None)
+                if alt is not None:
+                    cells[(step.pk, alt.pk)] = ("A", cells[(step.pk, alt.pk)][1])
                     break
         if parties and not any(cells[(step.pk, p.pk)][0] == "R" for p in parties):
             for role in defaults.RESPONSIBLE_FALLBACK:
-                party = next(
+                alt = next(
                     (
                         p
                         for p in parties
@@ -85,8 +85,8 @@ def default_cells(
                     ),
                     None,
                 )
-                if party is not None:
-                    cells[(step.pk, party.pk)] = ("R", cells[(step.pk, party.pk)][1])
+                if alt is not None:
+                    cells[(step.pk, alt.pk)] = ("R", cells[(step.pk, alt.pk)][1])
                     break
     return cells
 
@@ -215,6 +215,7 @@ def agreement_update(
             current_version=agreement.number,
         )
     newest = Agreement.objects.filter(deployment=deployment).order_by("-number").first()
+    assert newest is not None  # the agreement being edited is one of them
     if agreement.status == S.SUPERSEDED or newest.number != agreement.number:
         raise ConflictError(
             _(
@@ -474,7 +475,7 @@ def planned_moments(
 ) -> dict[tuple[int, int], tuple[EvaluationTemplate, datetime.date, str]]:
     """(template id, slot) → (template, due date, title) for date and periodic moments."""
     start, end = deployment.start_date, deployment.end_date
-    anchors = {
+    anchors: dict[str, datetime.date] = {
         EvaluationTemplate.Anchor.DEPLOYMENT_START: start,
         EvaluationTemplate.Anchor.DEPLOYMENT_END: end,
         EvaluationTemplate.Anchor.DEPLOYMENT_MID: start + (end - start) / 2,
@@ -542,8 +543,8 @@ def evaluations_schedule(*, actor: Any, deployment: Deployment) -> dict[str, int
         elif evaluation.status == E.SCHEDULED and evaluation.due_date != due:
             evaluation.due_date = due
             moved.append(evaluation)
-    for key, evaluation in existing.items():
-        if key not in planned and evaluation.status == E.SCHEDULED:
+    for existing_key, evaluation in existing.items():
+        if existing_key not in planned and evaluation.status == E.SCHEDULED:
             dropped.append(evaluation)
     Evaluation.objects.bulk_create(created)
     Evaluation.objects.bulk_update(moved, ["due_date"])
@@ -1015,7 +1016,7 @@ def gate_status(deployment: Deployment) -> dict[str, Any]:
         if held
         else None
     )
-    go = held and gate.gate_decision == Evaluation.GateDecision.GO
+    go = held and gate is not None and gate.gate_decision == Evaluation.GateDecision.GO
     passes = held and ((go and checklist.clear) or waiver is not None)
     return {
         "gate": gate,

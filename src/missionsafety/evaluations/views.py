@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from missionsafety.core.exceptions import ConflictError, NotAllowed, ValidationError
 from missionsafety.core.permissions import can
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import render_page, run_service
+from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.evaluations import selectors, services
 from missionsafety.evaluations.forms import (
@@ -51,7 +51,7 @@ def _flash_errors(request: HttpRequest, call: Any) -> Any:
 
 
 def _agreement_context(
-    request: HttpRequest, deployment: Any, agreement: Any
+    request: AuthedRequest, deployment: Any, agreement: Any
 ) -> dict[str, Any]:
     user = request.user
     matrix = selectors.agreement_matrix(agreement) if agreement else None
@@ -74,7 +74,7 @@ def _agreement_context(
 
 
 @login_required
-def agreement(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def agreement(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     current = services.current_agreement(deployment)
     in_force = Agreement.objects.filter(
@@ -87,7 +87,7 @@ def agreement(request: HttpRequest, deployment_pk: int) -> HttpResponse:
 
 @login_required
 def agreement_version(
-    request: HttpRequest, deployment_pk: int, number: int
+    request: AuthedRequest, deployment_pk: int, number: int
 ) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     version = selectors.agreement_get(
@@ -221,7 +221,7 @@ def agreement_pdf(
 
 
 @login_required
-def deployment_evaluations(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def deployment_evaluations(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     show = request.GET.get("show", "")
     qs = selectors.evaluation_list(
@@ -252,7 +252,7 @@ def deployment_evaluations(request: HttpRequest, deployment_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def schedule(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def schedule(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
 
     def call() -> Any:
@@ -314,7 +314,7 @@ def _observation_url(evaluation: Any, finding: Any) -> str | None:
 
 
 @login_required
-def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     evaluation = selectors.evaluation_get(user=request.user, pk=pk)
     deployment = evaluation.deployment
     manage = can(request.user, deployment, *services.EVALUATION_ROLES)

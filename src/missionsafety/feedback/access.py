@@ -23,6 +23,7 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
             due_date=w.today + datetime.timedelta(days=5),
         )
     notification = Notification.objects.filter(recipient=w.clas_safety).first()
+    assert notification is not None  # the thread above notified CLAS
     thread_kw = {"pk": thread.pk}
     return {
         "feedback:threads": {"kwargs": {}, "public": True},

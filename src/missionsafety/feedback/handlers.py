@@ -10,6 +10,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from missionsafety.core.events import Handler
 from missionsafety.feedback.models import NotificationKind as K
 from missionsafety.feedback.recipients import (
     deciding_commanders,
@@ -173,7 +174,7 @@ def on_thread_answered(
     )
 
 
-SUBSCRIPTIONS = {
+SUBSCRIPTIONS: dict[str, Handler] = {
     "risk.decision_requested": on_decision_requested,
     "risk.stop_flagged": on_stop_flagged,
     "risk.escalated": on_escalated,

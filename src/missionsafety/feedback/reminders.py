@@ -46,6 +46,7 @@ def remind_expiring_acceptances(today: datetime.date) -> int:
         .select_related("deployment", "owner", "accepted_decision__decided_by")
     )
     for risk in risks:
+        assert risk.acceptance_expires_on is not None  # filtered on it above
         expired = risk.acceptance_expires_on < today
         count += len(
             notify(

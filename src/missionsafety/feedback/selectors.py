@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -16,6 +16,7 @@ from missionsafety.feedback.models import (
     Notification,
     NotificationKind,
     Thread,
+    ThreadQuerySet,
 )
 
 
@@ -100,7 +101,7 @@ def overdue_threads_of_organisation(*, user: Any, organisation: Any) -> list[Thr
     """Overdue threads where the organisation asks or is asked (both sides see them)."""
     party_ids = Party.objects.filter(organisation=organisation).values("pk")
     return list(
-        _thread_qs(user)
+        cast(ThreadQuerySet, _thread_qs(user))  # the manager's queryset class
         .overdue()
         .filter(Q(from_party_id__in=party_ids) | Q(to_party_id__in=party_ids))
         .order_by("due_date")[:20]

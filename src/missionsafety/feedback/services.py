@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -143,7 +143,8 @@ def enqueue_mail(ids: list[int], *, run_after: datetime.datetime | None = None) 
 def _absolute(url: str) -> str:
     if not url or url.startswith("http"):
         return url
-    return settings.SITE_URL.rstrip("/") + url
+    site_url = cast(str, settings.SITE_URL)  # env() with a default: never None
+    return site_url.rstrip("/") + url
 
 
 def deliver_mail(notification_id: int) -> str:

@@ -14,6 +14,7 @@ from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.permissions import acting_parties, can, is_read_only
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import (
+    AuthedRequest,
     render_page,
     run_service,
     run_service_with_messages,
@@ -66,7 +67,7 @@ def threads(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def thread_new(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def thread_new(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     ref = request.POST.get("subject") or request.GET.get(
         "subject", f"deployments.deployment:{deployment.pk}"
@@ -124,7 +125,7 @@ def thread_new(request: HttpRequest, deployment_pk: int) -> HttpResponse:
 
 
 def _thread_context(
-    request: HttpRequest, thread: Thread, form: ReplyForm | None = None
+    request: AuthedRequest, thread: Thread, form: ReplyForm | None = None
 ) -> dict:  # type: ignore[type-arg]
     mine = {p.pk for p in acting_parties(request.user, thread.deployment)}
     writer = can(
@@ -148,14 +149,14 @@ def _thread_context(
 
 
 @login_required
-def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def thread_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     thread = thread_get(user=request.user, pk=pk)
     return render(request, "feedback/thread.html", _thread_context(request, thread))
 
 
 @login_required
 @require_POST
-def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def thread_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     thread = thread_get(user=request.user, pk=pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -227,7 +228,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedRequest) -> HttpResponse:
     current = email_preferences(user=request.user)
     form = PreferencesForm(
         request.POST or None,

@@ -1,6 +1,7 @@
 """REST endpoints of the lessons app: observations, lessons and search."""
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -253,7 +254,7 @@ def patch_observation(  # type: ignore[no-untyped-def]
     version = data.pop("version")
     status = data.pop("status", None)
     reason = data.pop("reason", "")
-    extra = {}
+    extra: dict[str, Any] = {}
     if "categories" in data:
         extra["categories"] = _categories(data.pop("categories") or [])
     if "released_to" in data:

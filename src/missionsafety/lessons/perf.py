@@ -360,7 +360,7 @@ _CATEGORY_HINTS = [
 ]
 
 
-def _weighted(rng: random.Random, options: list[tuple[Any, float]]) -> Any:
+def _weighted(rng: random.Random, options: Sequence[tuple[Any, float]]) -> Any:
     return rng.choices([v for v, _w in options], [w for _v, w in options])[0]
 
 

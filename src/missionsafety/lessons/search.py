@@ -315,7 +315,7 @@ def _hits(ids: list[int], words: list[QueryWord], *, match_all: bool) -> list[Hi
             ' MaxFragments=2, FragmentDelimiter=" … "\')'
             f" FROM lessons_searchentry WHERE lessons_searchentry.id IN ({marks})"
         )
-        params = [*tsq_params, *ids]
+        params: list[str | int] = [*tsq_params, *ids]
     else:
         sql = (
             f"SELECT {columns},"

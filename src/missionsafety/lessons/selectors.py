@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
@@ -78,7 +78,8 @@ def lesson_list(
         qs = qs.filter(deployment=deployment)
     if overdue:
         qs = qs.filter(status__in=OPEN_ACTION_STATES, due_date__lt=timezone.localdate())
-    return qs.order_by("-identified_on", "-id")
+    # visible_to is typed on the untyped LessonQuerySet: name the model.
+    return cast("QuerySet[Lesson]", qs.order_by("-identified_on", "-id"))
 
 
 def lesson_get(*, user: Any, pk: Any) -> Lesson:

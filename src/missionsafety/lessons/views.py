@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import get_visible, paginate
-from missionsafety.core.views import render_page, run_service
+from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.lessons import search, selectors, services
 from missionsafety.lessons.forms import (
@@ -47,7 +47,7 @@ def _int(value: Any) -> int | None:
 
 # -- observations --------------------------------------------------------------
 @login_required
-def observation_list(request: HttpRequest) -> HttpResponse:
+def observation_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     mine = request.GET.get("mine") == "1"
     deployment = None
@@ -89,7 +89,7 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def observation_new(request: HttpRequest) -> HttpResponse:
+def observation_new(request: AuthedRequest) -> HttpResponse:
     form = ObservationForm(
         request.POST or None, user=request.user, initial=_prefill(request)
     )
@@ -128,7 +128,7 @@ def observation_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     obs = selectors.observation_get(user=request.user, pk=pk)
     user = request.user
     moves = []
@@ -171,7 +171,7 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def observation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     obs = selectors.observation_get(user=request.user, pk=pk)
     initial = {
         "title": obs.title,
@@ -243,7 +243,7 @@ def _flash_errors(request: HttpRequest, form: Any) -> None:
 
 @login_required
 @require_POST
-def observation_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     obs = selectors.observation_get(user=request.user, pk=pk)
     form = ObservationTransitionForm(request.POST)
     if form.is_valid():
@@ -270,7 +270,7 @@ def observation_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     obs = selectors.observation_get(user=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -287,7 +287,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = selectors.attachment_get(user=request.user, pk=pk)
     try:
         handle = attachment.file.open("rb")
@@ -323,7 +323,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lesson_new(request: HttpRequest) -> HttpResponse:
+def lesson_new(request: AuthedRequest) -> HttpResponse:
     candidates = selectors.groupable_observations(user=request.user)
     initial: dict[str, Any] = {}
     if obs_id := _int(request.GET.get("observation")):
@@ -362,7 +362,7 @@ def lesson_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     lesson = selectors.lesson_get(user=request.user, pk=pk)
     uses, use_deployments = selectors.uses_of(user=request.user, lesson=lesson)
     moves = (
@@ -392,7 +392,7 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     lesson = selectors.lesson_get(user=request.user, pk=pk)
     initial = {
         "title": lesson.title,
@@ -444,7 +444,7 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lesson_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     lesson = selectors.lesson_get(user=request.user, pk=pk)
     form = LessonTransitionForm(request.POST)
     if form.is_valid():
@@ -538,7 +538,7 @@ def _risk_get(user: Any, pk: int) -> Risk:
 
 @login_required
 @require_POST
-def use_add(request: HttpRequest, risk_pk: int) -> HttpResponse:
+def use_add(request: AuthedRequest, risk_pk: int) -> HttpResponse:
     risk = _risk_get(request.user, risk_pk)
     form = UseForm(request.POST)
     if form.is_valid():
@@ -576,7 +576,7 @@ def _back(request: HttpRequest, risk: Risk) -> str:
 
 @login_required
 @require_POST
-def review_add(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def review_add(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     form = ReviewForm(request.POST)
     if form.is_valid():

@@ -20,7 +20,7 @@ from missionsafety.occurrences.selectors import (
     occurrence_get,
     occurrence_list,
 )
-from missionsafety.organisations.models import Organisation
+from missionsafety.organisations.models import Organisation, User
 
 router = Router(tags=["occurrences"])
 
@@ -151,7 +151,7 @@ class FiltersIn(Schema):
     ammunition: bool | None = None
 
 
-def _risks(user: object, ids: list[int]) -> list:  # type: ignore[type-arg]
+def _risks(user: User, ids: list[int]) -> list:  # type: ignore[type-arg]
     from missionsafety.risks.models import Risk
 
     found = list(Risk.objects.visible_to(user).filter(pk__in=ids))

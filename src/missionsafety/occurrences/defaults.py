@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # number, name nl, name en, definition nl, definition en
 DEFAULT_CATEGORIES: list[tuple[int, str, str, str, str]] = [
     (
@@ -46,7 +48,7 @@ DEFAULT_CATEGORIES: list[tuple[int, str, str, str, str]] = [
 ]
 
 
-def install_categories(category_model: type) -> None:
+def install_categories(category_model: type[Any]) -> None:
     """Create the default scale where a step is missing (never overwrite edits)."""
     for number, name_nl, name_en, def_nl, def_en in DEFAULT_CATEGORIES:
         category_model.objects.get_or_create(

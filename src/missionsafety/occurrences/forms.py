@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -13,6 +13,9 @@ from missionsafety.core.permissions import user_scope_ids
 from missionsafety.occurrences.files import ALLOWED
 from missionsafety.occurrences.models import Occurrence, OccurrenceCategory
 from missionsafety.organisations.models import Organisation, User
+
+if TYPE_CHECKING:
+    from missionsafety.risks.models import Risk
 
 CATEGORY_ERROR = _("Choose a category from 0 to 4.")
 
@@ -120,7 +123,7 @@ class OccurrenceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    risks = forms.ModelMultipleChoiceField(
+    risks: forms.ModelMultipleChoiceField[Risk] = forms.ModelMultipleChoiceField(
         label=_("linked risks"),
         queryset=None,
         required=False,
@@ -191,7 +194,7 @@ class TriageForm(forms.Form):
         choices=[("", "—"), *Occurrence.InvestigationLevel.choices],
         required=False,
     )
-    risks = forms.ModelMultipleChoiceField(
+    risks: forms.ModelMultipleChoiceField[Risk] = forms.ModelMultipleChoiceField(
         label=_("linked risks"), queryset=None, required=False
     )
     note = forms.CharField(

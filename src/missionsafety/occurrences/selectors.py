@@ -53,6 +53,7 @@ class OccurrenceFilters:
 
         kind = params.get("kind") or ""
         status = params.get("status") or ""
+        category: int | None
         try:
             category = int(params.get("category"))
             if not 0 <= category <= 4:
@@ -98,6 +99,7 @@ class CappedPaginator(Paginator):
     """A paginator whose count stops at ``cap`` (``more`` tells it did)."""
 
     cap = COUNT_CAP
+    object_list: QuerySet[Any]  # always a queryset here
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
@@ -127,7 +129,7 @@ class CappedPaginator(Paginator):
         rows.query.select_related = self.object_list.query.select_related
         by_id = {row.pk: row for row in rows}
         rows_in_order = [by_id[pk] for pk in ids if pk in by_id]
-        return self._get_page(rows_in_order, number, self)
+        return self._get_page(rows_in_order, number, self)  # type: ignore[attr-defined]
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -295,7 +297,7 @@ def occurrence_trend(
         counts[(row["month"], row["kind"])] = row["n"]
         serious += row["serious"]
     kinds = list(Occurrence.Kind.choices)
-    table = []
+    table: list[dict[str, Any]] = []
     peak = 1
     for month in month_keys:
         cells = [counts.get((month, k), 0) for k, _label in kinds]

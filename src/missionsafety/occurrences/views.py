@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.views import (
+    AuthedRequest,
     render_page,
     run_service,
     run_service_with_messages,
@@ -77,7 +78,7 @@ def occurrence_mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def occurrence_list_view(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def occurrence_list_view(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     context = _list_context(request, deployment)
     context["can_report"] = can(request.user, deployment, *REPORTING_ROLES)
@@ -85,7 +86,7 @@ def occurrence_list_view(request: HttpRequest, deployment_pk: int) -> HttpRespon
 
 
 @login_required
-def occurrence_report(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def occurrence_report(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     if request.method == "POST":
         existing = _already_submitted(request)
@@ -151,7 +152,7 @@ def occurrence_report(request: HttpRequest, deployment_pk: int) -> HttpResponse:
     )
 
 
-def _already_submitted(request: HttpRequest) -> Occurrence | None:
+def _already_submitted(request: AuthedRequest) -> Occurrence | None:
     try:
         key = uuid.UUID(request.POST.get("idempotency_key", ""))
     except ValueError:
@@ -162,7 +163,7 @@ def _already_submitted(request: HttpRequest) -> Occurrence | None:
 
 
 @login_required
-def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def occurrence_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     occurrence = occurrence_get(user=request.user, pk=pk)
     return render(
         request, "occurrences/detail.html", _detail_context(request, occurrence)
@@ -170,7 +171,7 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, occurrence: Occurrence, **forms: Any
+    request: AuthedRequest, occurrence: Occurrence, **forms: Any
 ) -> dict[str, Any]:
     user = request.user
     deployment = occurrence.deployment
@@ -333,12 +334,12 @@ def occurrence_transition(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("occurrences:detail", pk=pk)
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("occurrences:detail", pk=pk)
 
 
 def _section_post(
-    request: HttpRequest,
+    request: AuthedRequest,
     occurrence: Occurrence,
     form: Any,
     form_key: str,
@@ -360,7 +361,7 @@ def _section_post(
 
 @login_required
 @require_POST
-def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+def action_add(request: AuthedRequest, pk: int) -> HttpResponse:
     occurrence = occurrence_get(user=request.user, pk=pk)
     return _section_post(
         request,
@@ -395,7 +396,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+def person_add(request: AuthedRequest, pk: int) -> HttpResponse:
     occurrence = occurrence_get(user=request.user, pk=pk)
     if persons_for(user=request.user, occurrence=occurrence) is None:
         raise Http404
@@ -427,7 +428,7 @@ def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     occurrence = occurrence_get(user=request.user, pk=pk)
     return _section_post(
         request,
@@ -442,7 +443,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a stored file to those who may see its occurrence; never a public URL."""
     attachment = attachment_get(user=request.user, pk=pk)
     try:

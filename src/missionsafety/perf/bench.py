@@ -373,7 +373,7 @@ def send(
     headers = {"Accept-Encoding": "gzip, br"}
     kwargs: dict[str, Any] = {}
     if item.method != "GET":
-        headers["X-CSRFToken"] = client.cookies.get("csrftoken", "")
+        headers["X-CSRFToken"] = client.cookies.get("csrftoken") or ""
         body = item.body(targets, i) if item.body else {}
         kwargs["json" if item.is_api else "data"] = body
     started = time.perf_counter()
@@ -419,7 +419,7 @@ def run_load(
             issued[0] += 1
             return issued[0]
 
-    def worker(deadline: float) -> None:
+    def worker(deadline: list[float]) -> None:
         with httpx.Client(base_url=base, cookies=cookies, timeout=60) as client:
             for _ in range(warmup):
                 with lock:
@@ -428,10 +428,10 @@ def run_load(
                 send(client, item, url, targets, i)
             barrier.wait()
             while time.perf_counter() < deadline[0]:
-                i = next_index()
-                if i is None:
+                index = next_index()
+                if index is None:
                     return
-                sample = send(client, item, url, targets, i)
+                sample = send(client, item, url, targets, index)
                 with lock:
                     samples.append(sample)
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -201,7 +201,7 @@ def manual_timestamps() -> Iterator[None]:
             f.auto_now, f.auto_now_add = now, now_add  # type: ignore[attr-defined]
 
 
-def weighted(rng: random.Random, options: list[tuple[Any, float]]) -> Any:
+def weighted(rng: random.Random, options: Sequence[tuple[Any, float]]) -> Any:
     values = [v for v, _w in options]
     weights = [w for _v, w in options]
     return rng.choices(values, weights=weights)[0]
@@ -584,6 +584,7 @@ def gen_deployments(ctx: GenContext) -> dict[str, int]:
         info = DeploymentInfo(id=pk, code=code, phase=phase, start=start, end=end)
         battalion = rng.choice(ctx.battalions)
         brigade = ctx.org_parent[battalion]
+        assert brigade is not None  # every battalion of the spec sits under a brigade
         chosen = [
             ("operational_command", ctx.orgs["NLD JFC"]),
             ("force_provider", ctx.orgs["Staf CLAS"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q
@@ -90,7 +91,7 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
         matrix = matrices.get(d.matrix_id) or default  # type: ignore[arg-type]
         levels = per_level.get(d.pk, {})
         codes = matrix.level_codes if matrix else sorted(levels)
-        t = totals.get(d.pk, {})
+        t: Mapping[str, Any] = totals.get(d.pk, {})
         rows.append(
             {
                 "deployment": d,

@@ -60,8 +60,10 @@ class RiskMatrixAdmin(AuditedModelAdmin):
         services.matrix_validate(obj)
         super().save_model(request, obj, form, change)
 
-    def get_form(self, request: Any, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
 
         class Checked(form):  # type: ignore[misc, valid-type]
             def clean(self) -> dict[str, Any]:

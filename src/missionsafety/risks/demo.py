@@ -16,6 +16,9 @@ from missionsafety.risks.models import Decision, Hazard, HazardCategory, Risk
 
 # residual levels on the ATP 5-19 matrix: (probability, severity)
 L, M, H, EH = ("D", "III"), ("C", "III"), ("C", "II"), ("B", "I")
+
+# A control: description, kind, owner organisation, due in days (or none).
+ControlSpec = tuple[str, str, str, int | None]
 INHERENT = {L: ("B", "III"), M: ("B", "II"), H: ("A", "II"), EH: ("A", "I")}
 
 
@@ -103,7 +106,7 @@ def _r11(ctx: DemoContext) -> list[Risk]:
     return risks
 
 
-R12_OWN = [
+R12_OWN: list[tuple[str, str, str, tuple[str, str], list[ControlSpec]]] = [
     (
         "Oversteken van de Neris tijdens oefening Iron Wolf",
         "Doorwaden en oversteken met CV90 en boten bij hoge waterstand.",
@@ -311,6 +314,7 @@ def _r12(ctx: DemoContext, r11_risks: list[Risk]) -> None:
         .first()
     )
     if old is not None:
+        assert old.accepted_decision_id is not None  # accepted through a decision
         expired_on = ctx.days(-6)
         Decision.objects.filter(pk=old.accepted_decision_id).update(
             valid_until=expired_on,
@@ -350,7 +354,7 @@ def r12_controls(r12: Any) -> list[Any]:
     )
 
 
-R13_OWN = [
+R13_OWN: list[tuple[str, str, tuple[str, str], list[ControlSpec], str | None]] = [
     (
         "Munitieopslag bij hoge temperaturen",
         "Munitie in zeecontainers op Rukla warmt in de zomer op boven 50 °C.",

@@ -158,7 +158,9 @@ def register_sizes(total: int, n: int, rng: random.Random) -> list[int]:
 def _next_ids(*models_: type[models.Model]) -> dict[type[models.Model], int]:
     result = {}
     for model in models_:
-        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        last = (
+            model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+        )
         result[model] = (last or 0) + 1
     return result
 
@@ -202,6 +204,7 @@ def fill_registers(
         "deployment_id", "role"
     ):
         parties.setdefault(party.deployment_id, []).append(party)
+    categories: list[HazardCategory | None]
     categories = list(HazardCategory.objects.all()) or [None]
     sizes = (
         list(sizes)

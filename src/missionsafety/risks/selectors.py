@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,7 +192,7 @@ def with_control_counts(risks: Any) -> list[Risk]:
         .order_by()
     }
     for risk in rows:
-        row = counts.get(risk.pk, {})
+        row: Mapping[str, Any] = counts.get(risk.pk, {})
         risk.n_controls = row.get("total", 0)  # type: ignore[attr-defined]
         risk.n_overdue = row.get("overdue", 0)  # type: ignore[attr-defined]
     return rows
@@ -532,9 +533,9 @@ def awaiting_for(*, user: Any) -> dict[str, Any]:
     shown = Risk.objects.defer("hazard", "cause", "consequence").in_bulk(
         [c.pk for rows in chosen.values() for c, _r in rows]
     )
-    for key, rows in chosen.items():
+    for key, picked in chosen.items():
         risks = []
-        for c, requirement in rows:
+        for c, requirement in picked:
             risk = shown[c.pk]
             risk.deployment = c.deployment
             risk.escalated_to = c.escalated_to

@@ -19,7 +19,7 @@ from missionsafety.core.exceptions import NotAllowed
 from missionsafety.core.panels import panels_for
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import render_page, run_service
+from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments.models import Phase
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.risks import authority, selectors, services
@@ -88,7 +88,7 @@ def _for_display(risks: list[Risk]) -> list[Risk]:
 
 
 @login_required
-def register(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     filters = selectors.RegisterFilters.from_params(request.GET)
     page = paginate(
@@ -185,7 +185,7 @@ def risk_create(request: HttpRequest, deployment_pk: int) -> HttpResponse:
 # -- one risk -------------------------------------------------------------
 
 
-def _risk_context(request: HttpRequest, risk: Risk, **extra: Any) -> dict[str, Any]:
+def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str, Any]:
     user = request.user
     deployment = risk.deployment
     matrix = authority.matrix_of(deployment)
@@ -237,7 +237,7 @@ def _risk_context(request: HttpRequest, risk: Risk, **extra: Any) -> dict[str, A
 
 def _status_actions(risk: Risk) -> list[tuple[str, str]]:
     allowed = Risk.TRANSITIONS[risk.status]
-    actions = []
+    actions: list[tuple[str, str]] = []
     if (
         S.AWAITING_DECISION in allowed
         and risk.status != S.AWAITING_DECISION
@@ -252,14 +252,14 @@ def _status_actions(risk: Risk) -> list[tuple[str, str]]:
 
 
 @login_required
-def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     risk = selectors.risk_get(user=request.user, pk=pk)
     return render(request, "risks/detail.html", _risk_context(request, risk))
 
 
 @login_required
 @require_POST
-def risk_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     risk = selectors.risk_get(user=request.user, pk=pk)
     form = DecisionForm(request.POST, risk=risk)
     refused: list[NotAllowed] = []
@@ -394,7 +394,7 @@ def risk_status(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("risks:detail", pk=pk)
     for error in form.errors.values():
         for message in error:
-            messages.error(request, message)
+            messages.error(request, str(message))
     return redirect("risks:detail", pk=pk)
 
 
@@ -485,7 +485,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def register_start(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     sources = selectors.earlier_registers(user=request.user, deployment=deployment)
     mode = request.POST.get("mode", "")

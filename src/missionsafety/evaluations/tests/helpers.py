@@ -108,6 +108,7 @@ def accept(
 ) -> Decision:
     """Accept the risk's current assessment (as the risk services would)."""
     dep = risk.deployment
+    assert risk.current_assessment is not None, "accept needs an assessed risk"
     decision = Decision.objects.create(
         risk=risk,
         assessment=risk.current_assessment,

@@ -176,6 +176,7 @@ def test_stale_version_is_a_conflict(world: Any) -> None:
             cells={(_step("evaluate"), world.party_clas.pk): ("I", "y")},
         )
     v2 = services.current_agreement(world.dep)
+    assert v2 is not None
     with pytest.raises(ConflictError):
         services.agreement_update(
             actor=world.jfc_safety,

@@ -91,7 +91,7 @@ def test_evaluations_list_patch_and_gate(
     )
     detail = api.get(f"/api/v1/evaluations/{review.pk}").json()
     assert [q["key"] for q in detail["questions"]][:2] == ["reassessment", "trends"]
-    patch = {
+    patch: dict[str, Any] = {
         "version": review.version,
         "status": "held",
         "participants": [{"party_id": world.party_bn.pk, "names": "AOO"}],

@@ -128,4 +128,5 @@ def test_closing_a_deployment_records_unheld_moments_as_skipped(world: Any) -> N
     open_moments = Evaluation.objects.filter(deployment=dep, status="scheduled")
     assert not open_moments.exists()
     skipped = Evaluation.objects.filter(deployment=dep, status="skipped").first()
+    assert skipped is not None
     assert "closed" in skipped.skipped_reason

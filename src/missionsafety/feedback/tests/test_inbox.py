@@ -45,6 +45,7 @@ def test_unread_count_in_the_header_and_marking_read(
     assert '<span class="count">3</span>' in page
     assert "Ernstig voorval" in page
     first = Notification.objects.filter(recipient=world.bde13_safety).first()
+    assert first is not None
     response = client.get(reverse("feedback:open", args=[first.pk]))
     assert response.status_code == 302 and response["Location"] == first.url
     assert unread_count(user=world.bde13_safety) == 2

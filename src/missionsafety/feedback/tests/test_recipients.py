@@ -71,6 +71,7 @@ def test_escalation_reaches_the_commander_it_was_escalated_to(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     risk = make_risk(world, level="M")
+    assert risk.current_assessment is not None
     decision = Decision.objects.create(
         risk=risk,
         assessment=risk.current_assessment,

@@ -27,6 +27,7 @@ def test_generates_searchable_rows_with_their_index(world: Any) -> None:
     assert counts == {"observations": 40, "lessons": 15, "entries": 55}
     assert SearchEntry.objects.count() == 55
     obs = Observation.objects.order_by("id").first()
+    assert obs is not None
     word = obs.title.split()[0]
     found = run_search(user=world.inspector, q=word)
     assert obs.pk in {h.observation_id for h in found.hits} or found.more

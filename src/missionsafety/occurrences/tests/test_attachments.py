@@ -27,6 +27,7 @@ def test_upload_and_download_through_the_checked_view(
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     stored = attachment.file.path
+    assert attachment.file.name is not None
     assert stored.startswith(str(settings.MEDIA_ROOT))
     assert "Situatie" not in attachment.file.name  # unguessable name
     assert len(attachment.file.name.split("/")[-1]) >= 32

@@ -78,7 +78,7 @@ def test_coy_commander_reports_serious_accident_and_the_loop_closes(
     assert {"bde13.safety@mil.example", "jfc.commander@mil.example"} <= to
     # No personal data travels in notifications or e-mail.
     for message in mail.outbox:
-        assert "de Wit" not in message.subject + message.body
+        assert "de Wit" not in str(message.subject) + str(message.body)
         assert "sleutelbeen" not in message.body
 
     inbox = client_for(world.bde13_safety).get(reverse("feedback:inbox"))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from django.db.models import F, Max
+from django.db.models import F, Field, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +52,11 @@ def next_number(deployment: Deployment) -> int:
 def save_risk(risk: Risk, fields: list[str]) -> None:
     """Save service-kept fields and bump the version (edits based on it go stale)."""
     Risk.objects.filter(pk=risk.pk).update(
-        **{f: getattr(risk, risk._meta.get_field(f).attname) for f in fields},
+        # Concrete fields of the risk (never reverse relations): they have attname.
+        **{
+            f: getattr(risk, cast(Field, risk._meta.get_field(f)).attname)
+            for f in fields
+        },
         version=F("version") + 1,
         updated_at=timezone.now(),
     )

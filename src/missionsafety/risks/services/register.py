@@ -329,6 +329,7 @@ def control_add(
     deployment = risk.deployment
     require(actor, deployment, *EDIT_ROLES)
     check_party(deployment, owner_party, "owner_party")
+    assert owner_party is not None  # check_party refuses a missing party
     if not (description or "").strip():
         raise ValidationError({"description": _("Describe the control.")})
     if kind not in Control.Kind.values:

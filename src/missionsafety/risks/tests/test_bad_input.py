@@ -61,7 +61,8 @@ def test_unauthorised_acceptance_is_refused_with_the_authority(world: Any) -> No
         )
     assert exc.value.details["level"] == "H"
     assert exc.value.details["chain"] == "operational"
-    assert any("NLD JFC" in h for h in exc.value.details["holders"])
+    holders = exc.value.details["holders"]
+    assert isinstance(holders, list) and any("NLD JFC" in h for h in holders)
     assert ChangeRecord.objects.count() == before
     assert fresh(risk).status == Risk.Status.AWAITING_DECISION
 

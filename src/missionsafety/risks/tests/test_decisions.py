@@ -58,6 +58,7 @@ def test_acting_commander_counts_only_in_the_window(world: Any) -> None:
     risk = make_risk(world)
     assess(world, risk, residual=("D", "III"))
     requirement = authority.requirement_for(fresh(risk))
+    assert requirement is not None
     assert (
         authority.deciding_organisation(world.coy_leader, requirement, world.dep)
         is None
@@ -69,6 +70,7 @@ def test_other_brigade_commander_holds_no_authority(world: Any) -> None:
     risk = make_risk(world)
     assess(world, risk, residual=("D", "III"))
     requirement = authority.requirement_for(fresh(risk))
+    assert requirement is not None
     assert (
         authority.deciding_organisation(world.bde43_commander, requirement, world.dep)
         is None
@@ -91,6 +93,7 @@ def test_escalation_by_the_holder_goes_one_level_up(
     assert fresh(risk).escalation_echelon == 80
     # The battalion can no longer accept; NLD JFC can.
     requirement = authority.requirement_for(fresh(risk))
+    assert requirement is not None
     assert (
         authority.deciding_organisation(world.bn_commander, requirement, world.dep)
         is None
@@ -176,5 +179,6 @@ def test_deployment_phase_change_moves_the_chain(world: Any) -> None:
     requirement = authority.requirement_for(
         Risk.objects.select_related("deployment").get(pk=risk.pk)
     )
+    assert requirement is not None
     assert requirement.chain == "army" and requirement.echelon == 50
     assert dep.phase == Phase.POST_DEPLOYMENT

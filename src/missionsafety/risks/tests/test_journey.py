@@ -94,6 +94,7 @@ def test_journey_on_pages(world: Any, client_for: Any) -> None:
     assert accepted.status_code == 302, accepted.content.decode()[:3000]
     risk.refresh_from_db()
     assert risk.status == Risk.Status.ACCEPTED
+    assert risk.accepted_decision is not None
     assert risk.accepted_decision.decided_by == w.jfc_commander
     assert risk.acceptance_expires_on is not None
 
