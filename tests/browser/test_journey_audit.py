@@ -4,6 +4,7 @@ a decision was taken at the right level, verifies the chain and exports."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,13 +60,13 @@ def test_inspector_reads_checks_verifies_and_exports(
     page.goto(f"{live_server.url}/deployments/{w.dep.pk}/changes/")
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Geschiedenis exporteren (CSV)").click()
-    exported = open(csv_download.value.path(), encoding="utf-8").read()
+    exported = Path(csv_download.value.path()).read_text(encoding="utf-8")
     assert "Bevroren wegen naar Pabradė" in exported
     assert exported.count("\n") > 10
     with page.expect_download() as xlsx_download:
         page.get_by_role("link", name="Register exporteren (XLSX)").click()
-    workbook = load_workbook(io.BytesIO(open(xlsx_download.value.path(), "rb").read()))
-    risks, controls, decisions_sheet = workbook.worksheets
+    workbook = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
+    risks, _controls, decisions_sheet = workbook.worksheets
     assert risks["B2"].value == "Bevroren wegen naar Pabradė"
     assert decisions_sheet["C2"].value == "aanvaarden"
     assert decisions_sheet["I2"].value == "Strooiploeg paraat"

@@ -22,7 +22,9 @@ def test_parties_hold_a_periodic_review_and_act_on_a_finding(
 
     w = live_world
     review = (
-        Evaluation.objects.filter(deployment=w.dep, status="scheduled", phase="deployed")
+        Evaluation.objects.filter(
+            deployment=w.dep, status="scheduled", phase="deployed"
+        )
         .exclude(template__is_gate=True)
         .order_by("due_date")
         .first()
@@ -54,9 +56,10 @@ def test_parties_hold_a_periodic_review_and_act_on_a_finding(
     due = timezone.localdate() + datetime.timedelta(days=14)
     page.fill("#id_due_date", due.isoformat())
     page.locator("main button[type=submit]").click()
-    assert "Strooiroute vastleggen met de gastlandpolitie" in page.locator(
-        "main"
-    ).inner_text()
+    assert (
+        "Strooiroute vastleggen met de gastlandpolitie"
+        in page.locator("main").inner_text()
+    )
 
     # … and an observation for the lessons, prefilled from the evaluation.
     page.get_by_role("link", name="Maak er een waarneming van").click()

@@ -57,4 +57,6 @@ def test_unit_leader_reports_a_serious_occurrence_on_a_phone(
             "link", name="Verkeersongevallen op gladde wegen"
         ).click()
         assert "herbeoordeling nodig" in office.locator("main").inner_text()
-        assert "YPR gekanteld op gladde weg" in office.locator("#occurrences").inner_text()
+        assert (
+            "YPR gekanteld op gladde weg" in office.locator("#occurrences").inner_text()
+        )

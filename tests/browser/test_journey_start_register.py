@@ -36,7 +36,9 @@ def test_safety_officer_starts_the_next_rotations_register(
     login(page, "bde13.safety")
     page.goto(f"{live_server.url}/deployments/{r13.pk}/")
     page.get_by_role("link", name="Open het register").click()
-    page.get_by_role("link", name="Toevoegen uit bibliotheek of eerder register").click()
+    page.get_by_role(
+        "link", name="Toevoegen uit bibliotheek of eerder register"
+    ).click()
 
     # From the previous rotation's register.
     page.select_option("select[name=source]", str(w.dep.pk))
@@ -44,7 +46,9 @@ def test_safety_officer_starts_the_next_rotations_register(
     assert "Munitieopslag bij hoge temperaturen" in page.locator("main").inner_text()
 
     # From the hazard library.
-    page.get_by_role("link", name="Toevoegen uit bibliotheek of eerder register").click()
+    page.get_by_role(
+        "link", name="Toevoegen uit bibliotheek of eerder register"
+    ).click()
     first = page.locator("input[name=hazards]:not([disabled])").first
     hazard = first.locator("xpath=..").inner_text().strip()
     first.check()

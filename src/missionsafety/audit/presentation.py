@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.models import ACTION_LABELS, ChangeRecord
@@ -52,6 +53,10 @@ def describe(record: ChangeRecord) -> list[dict[str, Any]]:
     for key in list(after) + [k for k in before if k not in after]:
         if key in HIDDEN:
             continue
+        if key in before and key in after and before[key] == after[key]:
+            continue  # unchanged: a full snapshot before and after
+        if key not in before and after.get(key) in (None, "", [], {}):
+            continue  # created empty
         field = _field(model, key)
         label = field.verbose_name if field is not None else key.replace("_", " ")
         rows.append(
@@ -81,4 +86,8 @@ def with_changes(records: Any) -> list[ChangeRecord]:
     for record in records:
         record.changes = describe(record)  # type: ignore[attr-defined]
         record.action_text = action_text(record)  # type: ignore[attr-defined]
+        ct = record.content_type
+        record.object_url = reverse(  # type: ignore[attr-defined]
+            "audit:history", args=[f"{ct.app_label}.{ct.model}", record.object_id]
+        )
     return records

@@ -46,7 +46,9 @@ def dashboard_panel(request: Any, obj: Any) -> dict[str, Any]:
     qs = _thread_qs(request.user).exclude(status=Thread.Status.CLOSED)
     return {
         "title": _("Feedback between parties"),
-        "threads": list(qs.order_by(F("due_date").asc(nulls_last=True), "-last_message_at")[:10]),
+        "threads": list(
+            qs.order_by(F("due_date").asc(nulls_last=True), "-last_message_at")[:10]
+        ),
         "list_url": reverse("feedback:threads"),
         "new_url": None,
         "empty": _("No open threads between the parties."),

@@ -124,6 +124,7 @@ for query in ("hitte", "IED route", "vermoeidheid chauffeur", "heat injury"):
     scenario(f"lesson search '{query}'", "lessons:search", params={"q": query},
              persona="jfc")  # fmt: skip
 
+
 # -- writes ------------------------------------------------------------------------
 def _assessment(i: int) -> dict[str, Any]:
     return {

@@ -162,9 +162,7 @@ def register_workbook(*, user: Any, deployment: Deployment) -> bytes:
                 str(d.decided_by) if d.decided_by else "",
                 d.decided_for.short_name if d.decided_for else "",
                 d.authority_held,
-                ", ".join(
-                    p.organisation.short_name for p in d.parties_consulted.all()
-                ),
+                ", ".join(p.organisation.short_name for p in d.parties_consulted.all()),
                 d.conditions,
                 _date(d.valid_until),
                 d.rationale,

@@ -162,9 +162,7 @@ def test_periodic_review_held_jointly_and_a_finding_becomes_an_action(
     assert "Strooiroute afspreken met gastland" in detail.content.decode()
 
 
-def test_a_finding_offers_to_become_an_observation(
-    world: Any, client_for: Any
-) -> None:
+def test_a_finding_offers_to_become_an_observation(world: Any, client_for: Any) -> None:
     review = Evaluation.objects.get(deployment=world.dep, template__is_gate=True)
     client = client_for(world.jfc_safety)
     client.post(
