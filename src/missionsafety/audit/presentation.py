@@ -8,11 +8,45 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from missionsafety.audit.models import ACTION_LABELS, ChangeRecord
 
 # Bookkeeping columns that tell a reader nothing.
 HIDDEN = {"id", "created_at", "updated_at"}
+
+# Keys that services record besides model fields, and fields whose model
+# leaves them without a translated name.
+LABELS = {
+    "assessment": gettext_lazy("assessment"),
+    "authority": gettext_lazy("authority"),
+    "cells": gettext_lazy("cells"),
+    "created": gettext_lazy("created"),
+    "created_by": gettext_lazy("created by"),
+    "decided_for": gettext_lazy("decided for"),
+    "decision": gettext_lazy("decision"),
+    "deployment": gettext_lazy("deployment"),
+    "echelon": gettext_lazy("echelon"),
+    "findings": gettext_lazy("findings"),
+    "from_version": gettext_lazy("from version"),
+    "inherent": gettext_lazy("inherent"),
+    "level": gettext_lazy("level"),
+    "moved": gettext_lazy("moved"),
+    "note": gettext_lazy("note"),
+    "observations": gettext_lazy("observations"),
+    "participants": gettext_lazy("participants"),
+    "parties_consulted": gettext_lazy("parties consulted"),
+    "party": gettext_lazy("party"),
+    "path": gettext_lazy("path"),
+    "person": gettext_lazy("person"),
+    "rationale": gettext_lazy("rationale"),
+    "reason": gettext_lazy("reason"),
+    "residual": gettext_lazy("residual"),
+    "sequence": gettext_lazy("sequence"),
+    "signed_as": gettext_lazy("signed as"),
+    "signed_by": gettext_lazy("signed by"),
+    "valid_until": gettext_lazy("valid until"),
+}
 
 
 def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
@@ -58,7 +92,9 @@ def describe(record: ChangeRecord) -> list[dict[str, Any]]:
         if key not in before and after.get(key) in (None, "", [], {}):
             continue  # created empty
         field = _field(model, key)
-        label = field.verbose_name if field is not None else key.replace("_", " ")
+        label = LABELS.get(key) or LABELS.get(key.removesuffix("_id"))
+        if label is None:
+            label = field.verbose_name if field else key.replace("_", " ")
         rows.append(
             {
                 "key": key,
