@@ -23,6 +23,7 @@ def test_safety_advisor_moves_a_phase_and_finds_it_in_the_history(
     assert page.locator("h1").inner_text().startswith(dep.code)
     assert page.locator("ol.phases li.current").inner_text() == "ingezet"
 
+    page.locator("summary", has_text="Fase verplaatsen").click()
     page.select_option("#id_to_phase", "redeployment")
     page.fill("#id_note", "Terugkeer hoofdmacht")
     page.click("form[action$='/phase/'] button[type=submit]")

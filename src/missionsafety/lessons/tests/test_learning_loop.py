@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from missionsafety.core.panels import panels_for
 from missionsafety.lessons import selectors, services
-from missionsafety.lessons.apps import _risk_panel
 from missionsafety.lessons.access import make_risk
+from missionsafety.lessons.apps import _risk_panel
 from missionsafety.lessons.models import LessonUse
 
 
