@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from missionsafety.feedback import services as feedback_services
-from missionsafety.occurrences import services as occurrence_services
 from missionsafety.risks.tests.factories import assess, make_risk
+from tests.browser.journeys import ask, report
 
 pytestmark = pytest.mark.django_db
 
@@ -20,25 +17,11 @@ pytestmark = pytest.mark.django_db
 def linked(world: Any) -> Any:
     risk = make_risk(world)
     assess(world, risk)
-    occurrence, _created = occurrence_services.occurrence_report(
-        actor=world.coy_leader,
-        deployment=world.dep,
-        occurred_at=timezone.now() - datetime.timedelta(hours=3),
-        place="Rukla",
-        unit=world.coy,
-        kind="near_miss",
-        title="Container te warm",
-        actual_category=0,
-        potential_category=1,
-        risks=[risk],
+    occurrence = report(
+        world, "Container te warm", risks=[risk], place="Rukla", potential_category=1
     )
-    thread = feedback_services.thread_open(
-        actor=world.bde13_safety,
-        deployment=world.dep,
-        to_party=world.party_jfc,
-        subject=risk,
-        title="Koeling beschikbaar?",
-        body="Kan NLD JFC koelcontainers leveren?",
+    thread = ask(
+        world, risk, "Koeling beschikbaar?", "Kan NLD JFC koelcontainers leveren?"
     )
     return risk, occurrence, thread
 

@@ -62,3 +62,40 @@ def next_rotation(w: Any) -> Any:
         ],
         predecessor=w.dep,
     )
+
+
+def report(w: Any, title: str, *, risks: list[Any], **options: Any) -> Any:
+    """An occurrence the company leader reported yesterday, linked to ``risks``."""
+    from missionsafety.occurrences import services as occurrence_services
+
+    values = {
+        "place": "Pabradė",
+        "kind": "near_miss",
+        "actual_category": 0,
+        "potential_category": 2,
+        **options,
+    }
+    occurrence, _created = occurrence_services.occurrence_report(
+        actor=w.coy_leader,
+        deployment=w.dep,
+        occurred_at=timezone.now() - datetime.timedelta(days=1),
+        unit=w.coy,
+        title=title,
+        risks=risks,
+        **values,
+    )
+    return occurrence
+
+
+def ask(w: Any, subject: Any, title: str, body: str) -> Any:
+    """A question of 13 LBR to NLD JFC about ``subject``."""
+    from missionsafety.feedback import services as feedback_services
+
+    return feedback_services.thread_open(
+        actor=w.bde13_safety,
+        deployment=w.dep,
+        to_party=w.party_jfc,
+        subject=subject,
+        title=title,
+        body=body,
+    )

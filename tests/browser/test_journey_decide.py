@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.browser.journeys import risk
+from tests.browser.journeys import ask, report, risk
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,12 +20,19 @@ pytestmark = [
 TABLET = {"width": 768, "height": 1024}
 
 
+def decide_from_the_list(page: Any, title: str, outcome: str, rationale: str) -> str:
+    """Open the risk from "awaiting my decision", decide, return the page text."""
+    page.get_by_role("link", name="Wacht op mijn besluit").click()
+    page.get_by_role("link", name=title).click()
+    page.check(f"input[name=outcome][value={outcome}]")
+    page.fill("#id_rationale", rationale)
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    return str(page.locator("main").inner_text())
+
+
 def test_commander_decides_on_a_tablet(
     new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
-    from missionsafety.feedback import services as feedback_services
-    from missionsafety.occurrences import services as occurrence_services
-
     w = live_world
     heat = risk(
         w,
@@ -40,25 +47,12 @@ def test_commander_decides_on_a_tablet(
     )
     risk(w, "Vermoeidheid chauffeurs")
     risk(w, "Bevroren wegen naar Pabradė")
-    occurrence_services.occurrence_report(
-        actor=w.coy_leader,
-        deployment=w.dep,
-        occurred_at=timezone.now() - datetime.timedelta(days=2),
-        place="Pabradė",
-        unit=w.coy,
-        kind="near_miss",
-        title="Schutter onwel door hitte",
-        actual_category=1,
-        potential_category=2,
-        risks=[heat],
-    )
-    feedback_services.thread_open(
-        actor=w.bde13_safety,
-        deployment=w.dep,
-        to_party=w.party_jfc,
-        subject=heat,
-        title="Werk-rustschema haalbaar?",
-        body="Is het schema haalbaar tijdens de oefening?",
+    report(w, "Schutter onwel door hitte", risks=[heat], actual_category=1)
+    ask(
+        w,
+        heat,
+        "Werk-rustschema haalbaar?",
+        "Is het schema haalbaar tijdens de oefening?",
     )
 
     tablet = new_page(viewport=TABLET)
@@ -95,19 +89,14 @@ def test_commander_decides_on_a_tablet(
     assert "aanvaard" in decided
     assert "Alleen met werk-rustschema en waterpost" in decided
 
-    tablet.get_by_role("link", name="Wacht op mijn besluit").click()
-    tablet.get_by_role("link", name="Vermoeidheid chauffeurs").click()
-    tablet.check("input[name=outcome][value=reject]")
-    tablet.fill("#id_rationale", "Eerst rijtijdenregeling uitwerken.")
-    tablet.get_by_role("button", name="Besluit vastleggen").click()
-    assert "Eerst rijtijdenregeling uitwerken." in tablet.locator("main").inner_text()
-
-    tablet.get_by_role("link", name="Wacht op mijn besluit").click()
-    tablet.get_by_role("link", name="Bevroren wegen naar Pabradė").click()
-    tablet.check("input[name=outcome][value=escalate]")
-    tablet.fill("#id_rationale", "Boven mijn bevoegdheid bij deze omvang.")
-    tablet.get_by_role("button", name="Besluit vastleggen").click()
-    assert "geëscaleerd naar" in tablet.locator("main").inner_text()
+    rejected = decide_from_the_list(
+        tablet, "Vermoeidheid chauffeurs", "reject", "Eerst rijtijden uitwerken."
+    )
+    assert "Eerst rijtijden uitwerken." in rejected
+    escalated = decide_from_the_list(
+        tablet, "Bevroren wegen naar Pabradė", "escalate", "Boven mijn bevoegdheid."
+    )
+    assert "geëscaleerd naar" in escalated
 
     tablet.get_by_role("link", name="Wacht op mijn besluit").click()
     left = tablet.locator("main").inner_text()

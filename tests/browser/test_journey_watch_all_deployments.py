@@ -4,13 +4,11 @@ overdue controls, evaluations, feedback and occurrence trends."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from tests.browser.journeys import risk
+from tests.browser.journeys import ask, report, risk
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,31 +19,10 @@ pytestmark = [
 def test_safety_advisor_watches_every_deployment(
     page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
-    from missionsafety.feedback import services as feedback_services
-    from missionsafety.occurrences import services as occurrence_services
-
     w = live_world
     ice = risk(w, "Bevroren wegen naar Pabradė", residual=("C", "I"))  # H
-    occurrence_services.occurrence_report(
-        actor=w.coy_leader,
-        deployment=w.dep,
-        occurred_at=timezone.now() - datetime.timedelta(days=1),
-        place="Pabradė",
-        unit=w.coy,
-        kind="near_miss",
-        title="Slippende vrachtwagen",
-        actual_category=0,
-        potential_category=2,
-        risks=[ice],
-    )
-    feedback_services.thread_open(
-        actor=w.bde13_safety,
-        deployment=w.dep,
-        to_party=w.party_jfc,
-        subject=ice,
-        title="Strooiploeg beschikbaar?",
-        body="Kan NLD JFC een strooiploeg regelen?",
-    )
+    report(w, "Slippende vrachtwagen", risks=[ice])
+    ask(w, ice, "Strooiploeg beschikbaar?", "Kan NLD JFC een strooiploeg regelen?")
 
     login(page, "jfc.safety")
     page.locator("header nav").get_by_role("link", name="Overzicht").click()
