@@ -92,7 +92,7 @@ def describe(record: ChangeRecord) -> list[dict[str, Any]]:
         if key not in before and after.get(key) in (None, "", [], {}):
             continue  # created empty
         field = _field(model, key)
-        label = LABELS.get(key) or LABELS.get(key.removesuffix("_id"))
+        label: Any = LABELS.get(key) or LABELS.get(key.removesuffix("_id"))
         if label is None:
             label = field.verbose_name if field else key.replace("_", " ")
         rows.append(

@@ -52,7 +52,9 @@ class _Echo:
 
 
 @login_required
-def deployment_changes_csv(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
+def deployment_changes_csv(
+    request: AuthedRequest, deployment_pk: int
+) -> StreamingHttpResponse:
     """The deployment's whole audit history as CSV, oldest first, with the hashes
     so that the export can be checked against the chain."""
     from missionsafety.deployments.selectors import deployment_get
