@@ -95,3 +95,39 @@ def test_header_links_every_section(world: Any, client_for: Any) -> None:
         reverse("risks:awaiting"),
     ):
         assert f'href="{url}"' in html, url
+
+
+def test_a_thread_can_be_about_an_observation_or_an_evaluation(
+    world: Any, client_for: Any
+) -> None:
+    from missionsafety.evaluations.models import Evaluation
+    from missionsafety.lessons import services as lesson_services
+
+    observation = lesson_services.observation_submit(
+        actor=world.coy_leader,
+        deployment=world.dep,
+        title="Koelcontainers te laat",
+        observation="Pas na drie weken geleverd.",
+    )
+    evaluation = Evaluation.objects.filter(deployment=world.dep).first()
+    client = client_for(world.bde13_safety)
+    for page, subject in (
+        (f"/observations/{observation.pk}/", f"lessons.observation:{observation.pk}"),
+        (f"/evaluations/{evaluation.pk}/", f"evaluations.evaluation:{evaluation.pk}"),
+    ):
+        new = f"/deployments/{world.dep.pk}/threads/new/?subject={subject}"
+        assert new in client.get(page).content.decode()
+        response = client.post(
+            new,
+            {
+                "subject": subject,
+                "from_party": world.party_bde13.pk,
+                "to_party": world.party_jfc.pk,
+                "kind": "question",
+                "title": "Graag uw oordeel",
+                "body": "Wat vindt NLD JFC hiervan?",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        thread = client.get(response["Location"]).content.decode()
+        assert f'href="{page}"' in thread  # the thread links back to its subject
