@@ -23,6 +23,7 @@ def test_safety_advisor_moves_a_phase_and_finds_it_in_the_history(
     assert page.locator("h1").inner_text().startswith(dep.code)
     assert page.locator("ol.phases li.current").inner_text() == "ingezet"
 
+    page.locator("summary", has_text="Fase verplaatsen").click()
     page.select_option("#id_to_phase", "redeployment")
     page.fill("#id_note", "Terugkeer hoofdmacht")
     page.click("form[action$='/phase/'] button[type=submit]")
@@ -33,8 +34,8 @@ def test_safety_advisor_moves_a_phase_and_finds_it_in_the_history(
     page.click("a[href^='/history/deployments.deployment/']")
     first_change = page.locator("table.history tbody tr").first
     assert "fase verplaatst" in first_change.inner_text()
-    assert first_change.locator("del").first.inner_text() == "deployed"
-    assert first_change.locator("ins").first.inner_text() == "redeployment"
+    assert first_change.locator("del").first.inner_text() == "ingezet"
+    assert first_change.locator("ins").first.inner_text() == "herontplooiing"
     assert "Jfc Tester" in first_change.inner_text()
 
 

@@ -12,4 +12,9 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
             "methods": ["get"],
         },
         "audit:chain": {"insider": w.inspector, "public": True, "insider_only": False},
+        "audit:deployment": {"kwargs": {"deployment_pk": w.dep.pk}, "methods": ["get"]},
+        "audit:deployment_csv": {
+            "kwargs": {"deployment_pk": w.dep.pk},
+            "methods": ["get"],
+        },
     }

@@ -17,6 +17,36 @@ ACTION_LABELS = {
     "move_phase": _("phase moved"),
     "revoke": _("revoked"),
     "change_password": _("password changed"),
+    "assess": _("assessed"),
+    "accept": _("accepted"),
+    "reject": _("rejected"),
+    "escalate": _("escalated"),
+    "report": _("reported"),
+    "triage": _("triaged"),
+    "transition": _("status changed"),
+    "status": _("status changed"),
+    "submit": _("submitted"),
+    "sign": _("signed"),
+    "hold": _("held"),
+    "skip": _("skipped"),
+    "waive": _("waived"),
+    "close": _("closed"),
+    "open": _("opened"),
+    "answer": _("answered"),
+    "group": _("grouped"),
+    "link_risks": _("risks linked"),
+    "require_reassessment": _("reassessment required"),
+    "schedule_evaluations": _("evaluations scheduled"),
+    "new_version": _("new version"),
+    "in_force": _("in force"),
+    "supersede": _("superseded"),
+    "add_person": _("person added"),
+    "remove_person": _("person removed"),
+    "add_attachment": _("attachment added"),
+    "attach": _("attachment added"),
+    "reschedule": _("rescheduled"),
+    "complete": _("completed"),
+    "purge_personal_data": _("personal data removed"),
 }
 
 
@@ -89,7 +119,9 @@ class ChangeRecord(models.Model):
     @property
     def action_label(self) -> str:
         """The action in the reader's language (other apps' actions as recorded)."""
-        return str(ACTION_LABELS.get(self.action, self.action))
+        action, _sep, detail = self.action.partition(":")
+        label = str(ACTION_LABELS.get(action, action.replace("_", " ")))
+        return f"{label}: {detail.replace('_', ' ')}" if detail else label
 
 
 class AuditHead(models.Model):

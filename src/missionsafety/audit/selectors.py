@@ -33,7 +33,11 @@ def history_target(*, user: Any, model_label: str, pk: str) -> models.Model:
 
 
 def object_history(*, obj: models.Model) -> QuerySet[ChangeRecord]:
-    return ChangeRecord.objects.for_object(obj).select_related("actor").order_by("-seq")
+    return (
+        ChangeRecord.objects.for_object(obj)
+        .select_related("actor", "content_type")
+        .order_by("-seq")
+    )
 
 
 def deployment_history(*, user: Any, deployment_id: int) -> QuerySet[ChangeRecord]:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from missionsafety.audit.models import ChangeRecord
-from missionsafety.audit.selectors import history_target, object_history
+from missionsafety.audit.presentation import describe, with_changes
+from missionsafety.audit.selectors import (
+    deployment_history,
+    history_target,
+    object_history,
+)
 from missionsafety.audit.services import verify_chain
 from missionsafety.core.permissions import sees_everything
 from missionsafety.core.selectors import paginate
@@ -18,7 +26,87 @@ from missionsafety.core.views import AuthedRequest
 def history(request: AuthedRequest, model: str, pk: str) -> HttpResponse:
     obj = history_target(user=request.user, model_label=model, pk=pk)
     page = paginate(object_history(obj=obj), request.GET.get("page"))
+    page.object_list = with_changes(page.object_list)
     return render(request, "audit/history.html", {"object": obj, "page": page})
+
+
+@login_required
+def deployment_changes(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
+    """Every change under a deployment: its risks, occurrences, threads, …"""
+    from missionsafety.deployments.selectors import deployment_get
+
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    page = paginate(
+        deployment_history(user=request.user, deployment_id=deployment.pk),
+        request.GET.get("page"),
+    )
+    page.object_list = with_changes(page.object_list)
+    return render(
+        request, "audit/deployment.html", {"deployment": deployment, "page": page}
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def deployment_changes_csv(
+    request: AuthedRequest, deployment_pk: int
+) -> StreamingHttpResponse:
+    """The deployment's whole audit history as CSV, oldest first, with the hashes
+    so that the export can be checked against the chain."""
+    from missionsafety.deployments.selectors import deployment_get
+
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    records = (
+        deployment_history(user=request.user, deployment_id=deployment.pk)
+        .order_by("seq")
+        .iterator(chunk_size=500)
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():  # type: ignore[no-untyped-def]
+        yield writer.writerow(
+            [
+                _("sequence"),
+                _("time"),
+                _("actor"),
+                _("object type"),
+                _("object"),
+                _("action"),
+                _("change"),
+                _("request id"),
+                _("previous hash"),
+                _("hash"),
+            ]
+        )
+        for r in records:
+            change = "; ".join(
+                f"{c['label']}: {c['before'] + ' → ' if c['changed'] else ''}{c['after']}"
+                for c in describe(r)
+            )
+            yield writer.writerow(
+                [
+                    r.seq,
+                    r.created_at.isoformat(),
+                    r.actor_label,
+                    f"{r.content_type.app_label}.{r.content_type.model}",
+                    r.object_repr,
+                    r.action,
+                    change,
+                    r.request_id,
+                    r.prev_hash,
+                    r.hash,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{deployment.code}-audit-history.csv"'
+    )
+    return response
 
 
 @login_required
@@ -31,4 +119,5 @@ def chain(request: AuthedRequest) -> HttpResponse:
         ChangeRecord.objects.select_related("actor", "content_type").order_by("-seq"),
         request.GET.get("page"),
     )
+    page.object_list = with_changes(page.object_list)
     return render(request, "audit/chain.html", {"page": page, "result": result})

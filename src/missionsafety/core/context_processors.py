@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.permissions import is_auditor
+from missionsafety.core.permissions import is_auditor, is_read_only
 
 # (url name, label, who sees it). A link appears once its view exists.
 NAV = [
@@ -50,4 +50,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         active = path == url if url == "/" else path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
-    return {"nav_items": items, "unread_count": _unread_count(request)}
+    return {
+        "nav_items": items,
+        "unread_count": _unread_count(request),
+        "read_only": is_read_only(user),
+    }

@@ -340,6 +340,14 @@ class EvaluationTemplate(BilingualNameMixin, models.Model):
     def participant_roles(self) -> list[str]:
         return list((self.form or {}).get("participants", []))
 
+    @property
+    def participant_role_labels(self) -> list[str]:
+        """The party roles that take part, in the reader's language."""
+        from missionsafety.deployments.models import Party
+
+        labels = dict(Party.PartyRole.choices)
+        return [str(labels.get(role, role)) for role in self.participant_roles]
+
 
 class EvaluationQuerySet(DeploymentScopedQuerySet):
     def overdue(self, today: Any = None) -> EvaluationQuerySet:

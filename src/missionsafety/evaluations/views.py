@@ -301,7 +301,7 @@ def evaluation_new(request: HttpRequest, deployment_pk: int) -> HttpResponse:
 
 def _observation_url(evaluation: Any, finding: Any) -> str | None:
     try:
-        base = reverse("lessons:observation_create")
+        base = reverse("lessons:observation_new")
     except NoReverseMatch:
         return None
     params = {

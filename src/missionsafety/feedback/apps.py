@@ -32,6 +32,20 @@ class FeedbackConfig(AppConfig):
             template="feedback/_threads_panel.html",
             context=_organisation_panel,
         )
+        from missionsafety.feedback import panels
+
+        register_panel(
+            slot="risk",
+            order=30,
+            template="feedback/_threads_panel.html",
+            context=panels.risk_panel,
+        )
+        register_panel(
+            slot="dashboard",
+            order=50,
+            template="feedback/_threads_panel.html",
+            context=panels.dashboard_panel,
+        )
 
 
 def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any]:

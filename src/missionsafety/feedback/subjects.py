@@ -113,3 +113,5 @@ def register_defaults() -> None:
         "risks.control", url_name="risks:detail", url_args=lambda obj: [obj.risk_id]
     )
     register_subject("occurrences.occurrence", url_name="occurrences:detail")
+    register_subject("lessons.observation", url_name="lessons:observation_detail")
+    register_subject("evaluations.evaluation", url_name="evaluations:detail")

@@ -234,10 +234,14 @@ def observation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _flash_errors(request: HttpRequest, form: Any) -> None:
+def _flash_errors(request: HttpRequest, form: Any, model: Any = None) -> None:
     for field, errors in form.errors.items():
         for error in errors:
             label = form.fields[field].label if field in form.fields else ""
+            if not label and model is not None:
+                # A part the service found missing: name it (it is not on the form).
+                fields = {f.name: f for f in model._meta.get_fields()}
+                label = getattr(fields.get(field), "verbose_name", "")
             messages.error(request, f"{label}: {error}" if label else error)
 
 
@@ -264,7 +268,7 @@ def observation_transition(request: AuthedRequest, pk: int) -> HttpResponse:
                 _("The observation is now %(state)s.")
                 % {"state": result.get_status_display()},
             )
-    _flash_errors(request, form)
+    _flash_errors(request, form, Observation)
     return redirect("lessons:observation_detail", pk=pk)
 
 

@@ -26,6 +26,14 @@ class OccurrencesConfig(AppConfig):
             template="occurrences/_trend_panel.html",
             context=_dashboard_panel,
         )
+        from missionsafety.occurrences import panels
+
+        register_panel(
+            slot="risk",
+            order=20,
+            template="occurrences/_risk_panel.html",
+            context=panels.risk_panel,
+        )
 
 
 def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 
 from missionsafety.perf import stats
 from missionsafety.perf.generate import GENERATED_PASSWORD
@@ -276,6 +276,7 @@ def probe_targets() -> dict[str, Any]:
         "deployment_typical": typical,
         "organisation": brigade,
         "party": parties["deployed_unit"].pk,
+        "unit": battalion,
         "personas": {
             "brigade": fallback,
             "jfc": member("safety_officer", organisation__short_name="NLD JFC")
@@ -374,6 +375,13 @@ def send(
     kwargs: dict[str, Any] = {}
     if item.method != "GET":
         headers["X-CSRFToken"] = client.cookies.get("csrftoken") or ""
+        if item.setup is not None:
+            name, url_kwargs, payload = item.setup(targets, i)
+            prepared = client.post(
+                reverse(name, kwargs=url_kwargs), headers=headers, json=payload
+            )
+            setup = prepared.json() if prepared.is_success else {}
+            targets = {**targets, "setup": setup}
         body = item.body(targets, i) if item.body else {}
         kwargs["json" if item.is_api else "data"] = body
     started = time.perf_counter()

@@ -35,6 +35,12 @@ class Scenario:
     # Body of a write for the i-th request (a form, or JSON for the API).
     body: Callable[[Targets, int], dict[str, Any]] | None = None
     expect: tuple[int, ...] = (200,)
+    # An unmeasured API write sent before each request, e.g. the reassessment
+    # that puts a risk up for the decision being measured: (url name, url
+    # kwargs, JSON body). Its JSON answer is in the targets as ``setup``.
+    setup: (
+        Callable[[Targets, int], tuple[str, dict[str, Any], dict[str, Any]]] | None
+    ) = None
     # Server-time p95 budget at concurrency 1 (DESIGN.md section 5), if any.
     budget_ms: float | None = 50.0
 
@@ -104,7 +110,8 @@ scenario("API register", "api:list_risks",
          kwargs=lambda t: {"deployment_id": t["deployment"]})  # fmt: skip
 scenario("risk page", "risks:detail", kwargs=risk_pk)
 scenario("API risk detail", "api:get_risk", kwargs=lambda t: {"risk_id": t["risk"]})
-scenario("heat map", "risks:heatmap", kwargs=dep_pk)
+scenario("heat map", "api:get_heatmap",
+         kwargs=lambda t: {"deployment_id": t["deployment"]})  # fmt: skip
 scenario("awaiting my decision", "risks:awaiting", persona="commander")
 scenario("dashboard", "reports:dashboard", persona="jfc")
 
@@ -117,34 +124,51 @@ for query in ("hitte", "IED route", "vermoeidheid chauffeur", "heat injury"):
     scenario(f"lesson search '{query}'", "lessons:search", params={"q": query},
              persona="jfc")  # fmt: skip
 
+
 # -- writes ------------------------------------------------------------------------
-scenario(
-    "write: assessment",
-    "api:assess_risk",
-    kwargs=lambda t: {"risk_id": t["risk"]},
-    method="POST",
-    body=lambda t, i: {
+def _assessment(i: int) -> dict[str, Any]:
+    return {
         "inherent_probability": "C",
         "inherent_severity": "II",
         "residual_probability": "D",
         "residual_severity": "II" if i % 2 else "III",
         "controls_considered": f"Bench-herbeoordeling {i}",
         "reason": "periodic",
-    },
-    expect=(200, 201),
+    }
+
+
+scenario(
+    "write: assessment",
+    "api:create_assessment",
+    kwargs=lambda t: {"risk_id": t["risk"]},
+    method="POST",
+    body=lambda t, i: _assessment(i),
+    expect=(201,),
 )
+# A decision needs a risk awaiting one: each is preceded by a reassessment
+# (unmeasured) and decides on the assessment that it created. Concurrent
+# deciders on the one risk race each other; measure it at concurrency 1.
 scenario(
     "write: decision",
-    "api:decide_risk",
+    "api:create_decision",
     kwargs=lambda t: {"risk_id": t["risk"]},
     persona="commander",
     method="POST",
-    body=lambda t, i: {"outcome": "escalate", "rationale": f"Bench {i}"},
-    expect=(200, 201),
+    setup=lambda t, i: (
+        "api:create_assessment",
+        {"risk_id": t["risk"]},
+        _assessment(i),
+    ),
+    body=lambda t, i: {
+        "outcome": "escalate",
+        "assessment_id": t.get("setup", {}).get("id", t.get("assessment")),
+        "rationale": f"Bench {i}: boven mijn bevoegdheid",
+    },
+    expect=(201,),
 )
 scenario(
     "write: occurrence report",
-    "api:report_occurrence",
+    "api:create_occurrence",
     kwargs=lambda t: {"deployment_id": t["deployment"]},
     persona="company",
     method="POST",
@@ -153,9 +177,10 @@ scenario(
         "title": f"Bijna-aanrijding bij achteruitrijden ({i})",
         "description": "Voertuig reed achteruit zonder uitwijzer op het voertuigpark.",
         "occurred_at": "2025-01-01T10:00:00+01:00",
-        "location": "Rukla",
+        "place": "Rukla",
+        "unit_id": t["unit"],
         "actual_category": 0,
         "potential_category": 2,
     },
-    expect=(200, 201),
+    expect=(201,),
 )

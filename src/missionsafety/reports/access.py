@@ -7,4 +7,10 @@ from typing import Any
 
 def targets(w: Any) -> dict[str, dict[str, Any]]:
     # The overview lists only the user's visible deployments (tested separately).
-    return {"reports:dashboard": {"kwargs": {}, "public": True}}
+    return {
+        "reports:dashboard": {"kwargs": {}, "public": True},
+        "reports:register_xlsx": {
+            "kwargs": {"deployment_pk": w.dep.pk},
+            "methods": ["get"],
+        },
+    }

@@ -32,3 +32,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "panels": panels_for("dashboard", request, None),
         },
     )
+
+
+@login_required
+def register_xlsx(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+    """The deployment's register (risks, controls, decisions) as a workbook."""
+    from missionsafety.deployments.selectors import deployment_get
+    from missionsafety.reports.exports import register_workbook
+
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    response = HttpResponse(
+        register_workbook(user=request.user, deployment=deployment),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{deployment.code}-register.xlsx"'
+    )
+    return response

@@ -35,7 +35,7 @@ from missionsafety.risks.forms import (
     TransitionForm,
 )
 from missionsafety.risks.heatmap import heatmap_svg
-from missionsafety.risks.models import Decision, Risk
+from missionsafety.risks.models import Control, Decision, Risk
 
 S = Risk.Status
 
@@ -479,6 +479,7 @@ def library(request: HttpRequest) -> HttpResponse:
             "q": q,
             "category": category,
             "categories": selectors.categories(),
+            "control_kinds": dict(Control.Kind.choices),
         },
         partial="results",
     )
