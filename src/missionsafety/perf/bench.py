@@ -82,12 +82,14 @@ def base_env(data_dir: Path, database_url: str) -> dict[str, str]:
 
 
 def schema_key(scale: float, seed: int) -> str:
-    """Cache key: scale, seed, the migrations and the generator's source."""
+    """Cache key: scale, seed, the migrations and the generator's source (with
+    the apps' own generation steps)."""
     digest = hashlib.sha256(f"{scale}:{seed}".encode())
     files = [
         *sorted(PACKAGE_DIR.glob("*/migrations/*.py")),
         PACKAGE_DIR / "perf" / "generate.py",
         PACKAGE_DIR / "perf" / "text.py",
+        *sorted(PACKAGE_DIR.glob("*/perf.py")),
     ]
     for path in files:
         digest.update(path.name.encode())
@@ -256,6 +258,7 @@ def probe_targets() -> dict[str, Any]:
     ]
     typical = own[len(own) // 2]
     battalion = parties["deployed_unit"].organisation_id
+    party_orgs = [p.organisation_id for p in parties.values()]
 
     def member(role: str, **where: Any) -> str | None:
         m = (
@@ -281,7 +284,9 @@ def probe_targets() -> dict[str, Any]:
             "brigade": fallback,
             "jfc": member("safety_officer", organisation__short_name="NLD JFC")
             or fallback,
-            "commander": member("commander", organisation_id=brigade) or fallback,
+            "commander": member("commander", organisation_id=brigade)
+            or member("commander", organisation_id__in=party_orgs)
+            or fallback,
             "company": member("contributor", organisation__parent_id=battalion)
             or member("contributor", organisation_id=battalion)
             or fallback,
@@ -299,7 +304,30 @@ def probe_targets() -> dict[str, Any]:
         if risk is not None:
             targets["risk"] = risk.pk
             targets["assessment"] = risk.current_assessment_id
+        targets["write_risks"] = write_risks(largest)
     return targets
+
+
+WRITE_RISKS = 200  # risks the writes take in turn (see scenarios.own_risk)
+
+
+def write_risks(deployment: int) -> list[list[int]]:
+    """[risk, current assessment] of open assessed risks of the deployment for
+    the writes, those awaiting a decision first, then the others by number."""
+    from missionsafety.risks.models import Risk
+
+    assessed = (
+        Risk.objects.filter(deployment_id=deployment, current_assessment__isnull=False)
+        .exclude(status=Risk.Status.CLOSED)
+        .order_by("number")
+    )
+    fields = ("pk", "current_assessment_id")
+    awaiting = assessed.filter(status=Risk.Status.AWAITING_DECISION)
+    rows = list(awaiting.values_list(*fields)[:WRITE_RISKS])
+    rows += assessed.exclude(status=Risk.Status.AWAITING_DECISION).values_list(*fields)[
+        : WRITE_RISKS - len(rows)
+    ]
+    return [list(row) for row in rows]
 
 
 @contextlib.contextmanager
@@ -372,6 +400,8 @@ def send(
     client: httpx.Client, item: Scenario, url: str, targets: dict[str, Any], i: int
 ) -> Sample:
     headers = {"Accept-Encoding": "gzip, br"}
+    if item.each is not None:
+        targets, url = item.for_request(targets, i)
     kwargs: dict[str, Any] = {}
     if item.method != "GET":
         headers["X-CSRFToken"] = client.cookies.get("csrftoken") or ""

@@ -10,7 +10,13 @@ arguments, correct its entries here (or add ones with ``scenario(...)``).
 Targets (``t``) come from ``bench.probe_targets()``: ``deployment`` (the
 largest register of a deployment that runs now), ``deployment_typical``
 (a median one), ``organisation`` (its parent brigade), ``risk`` (an assessed
-risk of it), ``assessment``, ``party``; personas are usernames by role.
+risk of it), ``assessment``, ``party``, ``write_risks`` (open assessed risks of
+it, those awaiting a decision first); personas are usernames by role.
+
+A write names, with ``each``, what the i-th request acts on: concurrent
+requests then change different rows (their own risk, their own monthly count
+of occurrences) and the figures measure the write, not requests waiting for
+one another's row locks.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ class Scenario:
     setup: (
         Callable[[Targets, int], tuple[str, dict[str, Any], dict[str, Any]]] | None
     ) = None
+    # The targets of the i-th request, e.g. its own risk (see ``own_risk``).
+    each: Callable[[Targets, int], Targets] | None = None
     # Server-time p95 budget at concurrency 1 (DESIGN.md section 5), if any.
     budget_ms: float | None = 50.0
 
@@ -60,6 +68,13 @@ class Scenario:
 
             path = f"{path}?{urlencode(self.params)}"
         return path
+
+    def for_request(self, targets: Targets, i: int) -> tuple[Targets, str]:
+        """The targets and the path of the i-th request."""
+        if self.each is None:
+            return targets, self.url(targets)
+        mine = self.each(targets, i)
+        return mine, self.url(mine)
 
 
 SCENARIOS: list[Scenario] = []
@@ -126,6 +141,16 @@ for query in ("hitte", "IED route", "vermoeidheid chauffeur", "heat injury"):
 
 
 # -- writes ------------------------------------------------------------------------
+def own_risk(t: Targets, i: int) -> Targets:
+    """Request i acts on its own risk, round-robin over ``write_risks``.
+
+    With some hundred risks in turn, no two of 16 concurrent requests lock the
+    same risk (a risk comes round again only some hundred requests later)."""
+    risks = t.get("write_risks") or [[t["risk"], t.get("assessment")]]
+    risk, assessment = risks[i % len(risks)]
+    return {**t, "risk": risk, "assessment": assessment}
+
+
 def _assessment(i: int) -> dict[str, Any]:
     return {
         "inherent_probability": "C",
@@ -142,18 +167,20 @@ scenario(
     "api:create_assessment",
     kwargs=lambda t: {"risk_id": t["risk"]},
     method="POST",
+    each=own_risk,
     body=lambda t, i: _assessment(i),
     expect=(201,),
 )
-# A decision needs a risk awaiting one: each is preceded by a reassessment
-# (unmeasured) and decides on the assessment that it created. Concurrent
-# deciders on the one risk race each other; measure it at concurrency 1.
+# A decision needs a risk awaiting one: each is preceded by a reassessment of
+# the request's own risk (unmeasured) and decides on the assessment that it
+# created.
 scenario(
     "write: decision",
     "api:create_decision",
     kwargs=lambda t: {"risk_id": t["risk"]},
     persona="commander",
     method="POST",
+    each=own_risk,
     setup=lambda t, i: (
         "api:create_assessment",
         {"risk_id": t["risk"]},
@@ -166,21 +193,31 @@ scenario(
     },
     expect=(201,),
 )
+OCCURRENCE_KINDS = ("near_miss", "unsafe_situation", "incident", "accident")
+
+
+def _occurrence(t: Targets, i: int) -> dict[str, Any]:
+    """A report whose monthly count (deployment, month, kind) is its own among
+    48 consecutive requests: 4 kinds by 12 months of 2025."""
+    month = 1 + (i // len(OCCURRENCE_KINDS)) % 12
+    return {
+        "kind": OCCURRENCE_KINDS[i % len(OCCURRENCE_KINDS)],
+        "title": f"Bijna-aanrijding bij achteruitrijden ({i})",
+        "description": "Voertuig reed achteruit zonder uitwijzer op het voertuigpark.",
+        "occurred_at": f"2025-{month:02d}-{1 + i % 28:02d}T10:00:00+01:00",
+        "place": "Rukla",
+        "unit_id": t["unit"],
+        "actual_category": 0,
+        "potential_category": 2,
+    }
+
+
 scenario(
     "write: occurrence report",
     "api:create_occurrence",
     kwargs=lambda t: {"deployment_id": t["deployment"]},
     persona="company",
     method="POST",
-    body=lambda t, i: {
-        "kind": "near_miss",
-        "title": f"Bijna-aanrijding bij achteruitrijden ({i})",
-        "description": "Voertuig reed achteruit zonder uitwijzer op het voertuigpark.",
-        "occurred_at": "2025-01-01T10:00:00+01:00",
-        "place": "Rukla",
-        "unit_id": t["unit"],
-        "actual_category": 0,
-        "potential_category": 2,
-    },
+    body=_occurrence,
     expect=(201,),
 )
