@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from missionsafety.audit.models import ChangeRecord
 from missionsafety.deployments.models import Deployment
+from missionsafety.evaluations.models import Evaluation
 from missionsafety.organisations.models import Membership, User
 from missionsafety.risks.models import Assessment, Control, Decision, Risk
 
@@ -28,6 +29,11 @@ def snapshot() -> dict[str, Any]:
         "controls": Control.objects.count(),
         "decisions": Decision.objects.count(),
         "first risk": first.title if first else None,
+        "moments": list(
+            Evaluation.objects.order_by("pk").values_list(
+                "title", "status", "due_date", "held_on"
+            )
+        ),
     }
 
 
@@ -46,6 +52,7 @@ def test_same_seed_gives_the_same_data_set() -> None:
     assert first["users"] == 25
     assert first["risks"] >= 500
     assert first["controls"] > first["risks"]
+    assert len(first["moments"]) > 5 * first["deployments"]
     assert "risks" in log and " s " in log  # each part is timed
 
 

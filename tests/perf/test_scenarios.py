@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from missionsafety.organisations.models import User
 from missionsafety.perf import bench
@@ -63,14 +63,36 @@ def post(client: Client, item: Scenario, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, body)
 
 
-@pytest.mark.django_db
-def test_every_write_succeeds_on_a_generated_data_set() -> None:
+@pytest.fixture
+def targets(db: Any) -> dict[str, Any]:
     call_command("generate", "--scale", "0.005", stdout=StringIO())
-    targets = bench.probe_targets()
+    return bench.probe_targets()
+
+
+def client_of(targets: dict[str, Any], item: Scenario) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=targets["personas"][item.persona]))
+    return client
+
+
+def test_every_page_answers_on_a_generated_data_set(targets: dict[str, Any]) -> None:
+    for item in SCENARIOS:
+        if item.method != "GET":
+            continue
+        try:
+            url = item.url(targets)
+        except NoReverseMatch:
+            continue
+        response = client_of(targets, item).get(url)
+        assert response.status_code in item.expect, (item.name, url)
+
+
+def test_every_write_succeeds_on_a_generated_data_set(
+    targets: dict[str, Any],
+) -> None:
     assert len(targets["write_risks"]) >= CONCURRENCY
     for item in WRITES:
-        client = Client()
-        client.force_login(User.objects.get(username=targets["personas"][item.persona]))
+        client = client_of(targets, item)
         for i in (1, 2, 3, 1 + len(targets["write_risks"])):
             mine, url = item.for_request(targets, i)
             if item.setup is not None:

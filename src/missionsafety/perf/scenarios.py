@@ -139,6 +139,10 @@ for query in ("hitte", "IED route", "vermoeidheid chauffeur", "heat injury"):
     scenario(f"lesson search '{query}'", "lessons:search", params={"q": query},
              persona="jfc")  # fmt: skip
 
+# -- evaluations -------------------------------------------------------------------
+scenario("evaluation compliance", "evaluations:compliance", persona="jfc")
+scenario("evaluation moments", "evaluations:deployment", kwargs=dep_pk)
+
 
 # -- writes ------------------------------------------------------------------------
 def own_risk(t: Targets, i: int) -> Targets:
