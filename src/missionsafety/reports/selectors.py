@@ -38,11 +38,16 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
         return []
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=EXPIRING_DAYS)
-    open_risks = Risk.objects.filter(deployment_id__in=ids).exclude(status=S.CLOSED)
     accepted = Q(status__in=(S.ACCEPTED, S.MONITORED))
-    totals = {
-        row["deployment_id"]: row
-        for row in open_risks.values("deployment_id")
+    # One pass over the deployments' open risks, grouped by residual level:
+    # the per-level counts as they come, the totals summed here. The columns
+    # read are in risk_dep_summary_idx, so the rows themselves are not read.
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_level: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Risk.objects.filter(deployment_id__in=ids)
+        .exclude(status=S.CLOSED)
+        .values("deployment_id", "residual_level")
         .annotate(
             total=Count("id"),
             stop=Count("id", filter=Q(stop_flag=True)),
@@ -55,15 +60,12 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
             ),
         )
         .order_by()
-    }
-    per_level: dict[int, dict[str, int]] = defaultdict(dict)
-    for dep_id, level, n in (
-        open_risks.exclude(residual_level="")
-        .values_list("deployment_id", "residual_level")
-        .annotate(n=Count("id"))
-        .order_by()
     ):
-        per_level[dep_id][level] = n
+        dep_id, level = row.pop("deployment_id"), row.pop("residual_level")
+        if level:
+            per_level[dep_id][level] = row["total"]
+        for key, n in row.items():
+            totals[dep_id][key] += n
     overdue = dict(
         Control.objects.filter(
             deployment_id__in=ids,

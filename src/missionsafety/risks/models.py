@@ -330,7 +330,24 @@ class Risk(VersionedModel):
                 fields=["deployment", "-residual_rank", "number"],
                 name="risk_dep_rank_idx",
             ),
-            models.Index(fields=["deployment", "status"], name="risk_dep_status_idx"),
+            # What the register's summary and heat maps, the overview and the
+            # expired acceptances of "awaiting my decision" count and list, per
+            # deployment and status: read off the index without the (wide) rows.
+            models.Index(
+                fields=[
+                    "deployment",
+                    "status",
+                    "acceptance_expires_on",
+                    "residual_level",
+                    "stop_flag",
+                    "current_assessment",
+                    "residual_rank",
+                    "number",
+                    "escalation_echelon",
+                    "escalated_to",
+                ],
+                name="risk_dep_summary_idx",
+            ),
             models.Index(
                 fields=["acceptance_expires_on"], name="risk_accept_expiry_idx"
             ),

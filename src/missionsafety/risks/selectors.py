@@ -480,7 +480,10 @@ def awaiting_for(*, user: Any) -> dict[str, Any]:
         deployment_id__in=dep_ids
     ).values_list("pk", "deployment_id", "organisation_id", "role"):
         party_rows.setdefault(dep_id, []).append((pk, org_id, role))
-    organisations = Organisation.objects.in_bulk(
+    # What the authority rules and the page read of an organisation.
+    organisations = Organisation.objects.only(
+        "pk", "short_name", "kind", "echelon", "path"
+    ).in_bulk(
         {org for rows in party_rows.values() for _pk, org, _role in rows}
         | {c.escalated_to_id for c in everyone if c.escalated_to_id}
     )
@@ -530,9 +533,19 @@ def awaiting_for(*, user: Any) -> dict[str, Any]:
                 found["more"] = True
                 break
             chosen[key].append((c, requirement))
-    shown = Risk.objects.defer("hazard", "cause", "consequence").in_bulk(
-        [c.pk for rows in chosen.values() for c, _r in rows]
-    )
+    # What the page shows of a risk (a model per row is built field by field).
+    shown = Risk.objects.only(
+        "pk",
+        "deployment_id",
+        "number",
+        "title",
+        "status",
+        "stop_flag",
+        "residual_level",
+        "residual_rank",
+        "acceptance_expires_on",
+        "escalated_to_id",
+    ).in_bulk([c.pk for rows in chosen.values() for c, _r in rows])
     for key, picked in chosen.items():
         risks = []
         for c, requirement in picked:

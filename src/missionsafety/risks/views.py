@@ -459,6 +459,8 @@ def control_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def awaiting(request: HttpRequest) -> HttpResponse:
     found = selectors.awaiting_for(user=request.user)
+    if found["expired"]:
+        _for_display(found["expired"])
     return render(
         request,
         "risks/awaiting.html",

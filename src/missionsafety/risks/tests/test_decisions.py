@@ -6,6 +6,8 @@ import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from missionsafety.core.events import subscribe
 from missionsafety.deployments.models import Phase
@@ -168,6 +170,9 @@ def test_expired_acceptance_shows_for_review(world: Any, client_for: Any) -> Non
     )
     page = client_for(world.coy_commander).get(reverse("risks:awaiting"))
     assert "Verlopen aanvaarding" in page.content.decode()
+    with translation.override("nl"):
+        expired_on = date_format(world.today - datetime.timedelta(days=1), "j M Y")
+    assert expired_on in page.content.decode()
     api = client_for(world.bde13_safety).get(f"/api/v1/risks/{risk.pk}").json()
     assert api["acceptance_expired"] is True
 
