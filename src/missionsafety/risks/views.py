@@ -71,6 +71,25 @@ def _form_page(
 # -- register -------------------------------------------------------------
 
 
+# What a row of the register shows: models are built field by field, so the
+# page loads these columns only (of the risk and the objects it names).
+REGISTER_COLUMNS = (
+    "number",
+    "title",
+    "status",
+    "stop_flag",
+    "reassessment_required",
+    "inherent_level",
+    "residual_level",
+    "residual_rank",
+    "acceptance_expires_on",
+    "category__name_nl",
+    "category__name_en",
+    "owner_party__organisation__short_name",
+    "escalated_to__short_name",
+)
+
+
 def _for_display(risks: list[Risk]) -> list[Risk]:
     """Status labels and acceptance dates worked out once per page, not by the
     template once per row (translation and date formatting per cell add up)."""
@@ -94,7 +113,7 @@ def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     page = paginate(
         selectors.register(
             user=request.user, deployment=deployment, filters=filters
-        ).defer("hazard", "cause", "consequence", "reassessment_reason"),
+        ).only(*REGISTER_COLUMNS),
         request.GET.get("page"),
     )
     page.object_list = _for_display(selectors.with_control_counts(page.object_list))
