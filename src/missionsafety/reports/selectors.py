@@ -4,9 +4,8 @@ constant number of queries whatever the number of deployments and risks."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -38,16 +37,26 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
         return []
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=EXPIRING_DAYS)
+    matrices = RiskMatrix.objects.in_bulk(
+        {d.matrix_id for d in deployments if d.matrix_id is not None}
+    )
+    default = None
+    if any(d.matrix_id is None for d in deployments):
+        default = (
+            RiskMatrix.objects.filter(is_default=True).order_by("-revision").first()
+        )
+    codes = sorted(
+        {c for m in (*matrices.values(), default) if m for c in m.level_codes}
+    )
     accepted = Q(status__in=(S.ACCEPTED, S.MONITORED))
-    # One pass over the deployments' open risks, grouped by residual level:
-    # the per-level counts as they come, the totals summed here. The columns
-    # read are in risk_dep_summary_idx, so the rows themselves are not read.
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    per_level: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
+    # One pass over the deployments' open risks, one row per deployment with
+    # the per-level counts among its columns: in the order of
+    # risk_dep_summary_idx, which holds every column read, so neither the rows
+    # nor a sort are needed.
+    counted = (
         Risk.objects.filter(deployment_id__in=ids)
         .exclude(status=S.CLOSED)
-        .values("deployment_id", "residual_level")
+        .values("deployment_id")
         .annotate(
             total=Count("id"),
             stop=Count("id", filter=Q(stop_flag=True)),
@@ -58,14 +67,18 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
                 filter=accepted
                 & Q(acceptance_expires_on__gte=today, acceptance_expires_on__lte=soon),
             ),
+            **{
+                f"level_{i}": Count("id", filter=Q(residual_level=code))
+                for i, code in enumerate(codes)
+            },
         )
         .order_by()
-    ):
-        dep_id, level = row.pop("deployment_id"), row.pop("residual_level")
-        if level:
-            per_level[dep_id][level] = row["total"]
-        for key, n in row.items():
-            totals[dep_id][key] += n
+    )
+    totals = {row["deployment_id"]: cast("dict[str, Any]", row) for row in counted}
+    per_level = {
+        dep_id: {c: row[f"level_{i}"] for i, c in enumerate(codes) if row[f"level_{i}"]}
+        for dep_id, row in totals.items()
+    }
     overdue = dict(
         Control.objects.filter(
             deployment_id__in=ids,
@@ -80,25 +93,19 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
         .order_by()
     )
-    matrices = RiskMatrix.objects.in_bulk(
-        {d.matrix_id for d in deployments if d.matrix_id is not None}
-    )
-    default = None
-    if any(d.matrix_id is None for d in deployments):
-        default = (
-            RiskMatrix.objects.filter(is_default=True).order_by("-revision").first()
-        )
     rows = []
     for d in deployments:
         matrix = matrices.get(d.matrix_id) or default  # type: ignore[arg-type]
         levels = per_level.get(d.pk, {})
-        codes = matrix.level_codes if matrix else sorted(levels)
         t: Mapping[str, Any] = totals.get(d.pk, {})
         rows.append(
             {
                 "deployment": d,
                 "overall": overall_level(matrix, levels) if matrix else "",
-                "levels": [{"code": c, "count": levels.get(c, 0)} for c in codes],
+                "levels": [
+                    {"code": c, "count": levels.get(c, 0)}
+                    for c in (matrix.level_codes if matrix else [])
+                ],
                 "total": t.get("total", 0),
                 "stop": t.get("stop", 0),
                 "awaiting": t.get("awaiting", 0),

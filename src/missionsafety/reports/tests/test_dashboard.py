@@ -25,6 +25,11 @@ def test_overview_shows_levels_stop_and_awaiting(world: Any, client_for: Any) ->
     assert 'class="level level-H">H</span></td>' in body  # overall residual
     assert '?stop=1">1</a>' in body
     assert '?status=awaiting_decision">2</a>' in body
+    # Open risks per level: the stopped one is now medium, the other high.
+    assert (
+        '<span class="level level-L">L</span> 0 <span class="level level-M">M</span> 1 '
+        '<span class="level level-H">H</span> 1 '
+    ) in body
 
 
 def test_outsider_sees_none_of_it(world: Any, client_for: Any) -> None:
