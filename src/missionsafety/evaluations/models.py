@@ -444,8 +444,12 @@ class Evaluation(VersionedModel):
             )
         ]
         indexes = [
+            # Compliance per deployment counts status, due date and date held
+            # from this index alone (PostgreSQL reads only the index when the
+            # id is in it).
             models.Index(
-                fields=["deployment", "status", "due_date"], name="eval_dep_due_idx"
+                fields=["deployment", "status", "due_date", "held_on", "id"],
+                name="eval_dep_timeliness_idx",
             ),
             models.Index(fields=["status", "due_date"], name="eval_due_idx"),
         ]

@@ -157,14 +157,36 @@ def compliance(qs: QuerySet[Evaluation]) -> dict[str, int]:
 
 
 def compliance_by_deployment(*, user: Any) -> list[dict[str, Any]]:
-    """One row of compliance counts per visible deployment that has moments."""
-    rows = (
+    """One row of compliance counts per visible deployment that has moments,
+    most overdue first, then by code.
+
+    The counts are grouped by deployment alone, from eval_dep_timeliness_idx
+    (no rows read, no join); codes and names come from a second query, in the
+    database's order of codes."""
+    counts = (
         Evaluation.objects.visible_to(user)
-        .values("deployment_id", "deployment__code", "deployment__name")
+        .values("deployment_id")
         .annotate(**_timeliness_counts())
-        .order_by("-overdue", "deployment__code")
+        .order_by()
     )
-    return list(rows)
+    names = {
+        pk: (rank, code, name)
+        for rank, (pk, code, name) in enumerate(
+            Deployment.objects.visible_to(user)
+            .order_by("code")
+            .values_list("pk", "code", "name")
+        )
+    }
+    rows = []
+    for row in counts:
+        if row["deployment_id"] not in names:  # deleted meanwhile
+            continue
+        rank, code, name = names[row["deployment_id"]]
+        rows.append(
+            {**row, "rank": rank, "deployment__code": code, "deployment__name": name}
+        )
+    rows.sort(key=lambda r: (-r["overdue"], r["rank"]))
+    return rows
 
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -345,6 +345,7 @@ class Risk(VersionedModel):
                     "number",
                     "escalation_echelon",
                     "escalated_to",
+                    "id",  # PostgreSQL reads only the index when the id is in it
                 ],
                 name="risk_dep_summary_idx",
             ),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.urls import reverse
 
-from missionsafety.evaluations import services
+from missionsafety.evaluations import selectors, services
 from missionsafety.evaluations.models import EvaluationTemplate
 
 
@@ -42,10 +43,10 @@ def test_compliance_page_query_count(
     client = client_for(world.inspector)
     url = reverse("evaluations:compliance")
     client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         page = client.get(url)
     services.agreement_setup(actor=world.bde43_safety, deployment=world.other)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         page = client.get(url)
     html = page.content.decode()
     assert "EFP-R12" in html and "KFOR-1" in html
@@ -59,6 +60,31 @@ def test_panels_on_deployment_page(world: Any, client_for: Any) -> None:
         reverse("evaluations:agreement", kwargs={"deployment_pk": world.dep.pk}) in html
     )
     assert reverse("evaluations:gate", kwargs={"deployment_pk": world.dep.pk}) in html
+
+
+def test_compliance_lists_the_most_overdue_deployment_first(
+    world: Any, client_for: Any
+) -> None:
+    def position(html: str, code: str) -> int:
+        return html.index(f">{code}</a>")
+
+    def add_overdue(n: int) -> None:
+        for _ in range(n):
+            services.evaluation_create(
+                actor=world.bde43_safety,
+                deployment=world.other,
+                template=EvaluationTemplate.objects.get(code="aar"),
+                due_date=world.today - datetime.timedelta(days=3),
+            )
+
+    url = reverse("evaluations:compliance")
+    (efp,) = selectors.compliance_by_deployment(user=world.inspector)
+    add_overdue(efp["overdue"])  # as many as EFP-R12: by code
+    tie = client_for(world.inspector).get(url).content.decode()
+    assert position(tie, "EFP-R12") < position(tie, "KFOR-1")
+    add_overdue(1)
+    overdue = client_for(world.inspector).get(url).content.decode()
+    assert position(overdue, "KFOR-1") < position(overdue, "EFP-R12")
 
 
 def test_outsider_sees_no_compliance_rows(world: Any, client_for: Any) -> None:

@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='risk',
-            index=models.Index(fields=['deployment', 'status', 'acceptance_expires_on', 'residual_level', 'stop_flag', 'current_assessment', 'residual_rank', 'number', 'escalation_echelon', 'escalated_to'], name='risk_dep_summary_idx'),
+            index=models.Index(fields=['deployment', 'status', 'acceptance_expires_on', 'residual_level', 'stop_flag', 'current_assessment', 'residual_rank', 'number', 'escalation_echelon', 'escalated_to', 'id'], name='risk_dep_summary_idx'),
         ),
     ]

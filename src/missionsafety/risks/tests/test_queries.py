@@ -100,5 +100,5 @@ def test_awaiting_and_overview_pin_their_query_counts(
         commander.get(reverse("risks:awaiting"))
     safety = client_for(world.jfc_safety)
     safety.get(reverse("reports:dashboard"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         safety.get(reverse("reports:dashboard"))
