@@ -178,13 +178,12 @@ def compliance_by_deployment(*, user: Any) -> list[dict[str, Any]]:
         )
     }
     rows = []
-    for row in counts:
-        if row["deployment_id"] not in names:  # deleted meanwhile
+    for row in counts:  # fresh dicts: completed in place
+        found = names.get(row["deployment_id"])
+        if found is None:  # deleted meanwhile
             continue
-        rank, code, name = names[row["deployment_id"]]
-        rows.append(
-            {**row, "rank": rank, "deployment__code": code, "deployment__name": name}
-        )
+        row["rank"], row["deployment__code"], row["deployment__name"] = found
+        rows.append(row)
     rows.sort(key=lambda r: (-r["overdue"], r["rank"]))
     return rows
 

@@ -93,6 +93,7 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    phases = {value: str(label) for value, label in Phase.choices}  # once a page
     rows = []
     for d in deployments:
         matrix = matrices.get(d.matrix_id) or default  # type: ignore[arg-type]
@@ -101,6 +102,7 @@ def overview_rows(*, deployments: list[Deployment]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "deployment": d,
+                "phase": phases.get(d.phase, d.phase),
                 "overall": overall_level(matrix, levels) if matrix else "",
                 "levels": [
                     {"code": c, "count": levels.get(c, 0)}
