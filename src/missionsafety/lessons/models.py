@@ -567,6 +567,9 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["deployment"], name="search_dep_idx"),
             models.Index(fields=["releasability"], name="search_rel_idx"),
+            # Date windows of a common word's matches (PostgreSQL: ANDed with
+            # the full-text index's bitmap; the list index is too wide).
+            models.Index(fields=["date"], name="search_date_idx"),
             # The newest first with the columns of facets, filters and
             # visibility: a search without words reads only this index.
             models.Index(

@@ -9,6 +9,7 @@ the user may not see is counted, faceted, ranked or quoted.
 from __future__ import annotations
 
 import datetime
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,6 +214,49 @@ def _tsquery(words: list[QueryWord], *, match_all: bool) -> tuple[str, list[str]
     return ("(" + (" && " if match_all else " || ").join(groups) + ")"), params
 
 
+# PostgreSQL reads a common word's matches in date windows, newest first:
+# the newest sixteenth of all entries, then (when the first window's density
+# promises enough) an eighth, a quarter or half of them, else all.
+WINDOW_FRACTIONS = (1 / 16, 1 / 8, 1 / 4, 1 / 2)
+# Below this many entries one read of all matches is cheap enough.
+WINDOW_MIN_ROWS = 20_000
+CUTOFF_SECONDS = 300.0
+_cutoffs: dict[str, Any] = {"until": 0.0, "windows": []}
+
+
+def _date_cutoffs() -> list[tuple[float, datetime.date]]:
+    """Where the newest windows of entries start (PostgreSQL): pairs of the
+    window's share of all entries and its first date, narrowest first.
+
+    Read from the planner's statistics of the date column (no scan) and
+    remembered for a few minutes. Only speed depends on them: a stale
+    estimate makes a window wider or narrower, never a result different."""
+    if connection.vendor != "postgresql":
+        return []
+    now = time.monotonic()
+    if now < _cutoffs["until"]:
+        return list(_cutoffs["windows"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples, s.histogram_bounds::text::date[]"
+            " FROM pg_class c LEFT JOIN pg_stats s"
+            " ON s.schemaname = current_schema() AND s.tablename = c.relname"
+            " AND s.attname = 'date'"
+            " WHERE c.relname = 'lessons_searchentry'"
+            " AND c.relnamespace = current_schema()::regnamespace"
+        )
+        row = cursor.fetchone()
+    windows: list[tuple[float, datetime.date]] = []
+    if row and row[0] >= WINDOW_MIN_ROWS and row[1]:
+        bounds = sorted(row[1])
+        for f in sorted(WINDOW_FRACTIONS):
+            start = bounds[int((1 - f) * (len(bounds) - 1))]
+            if not windows or start < windows[-1][1]:
+                windows.append((f, start))
+    _cutoffs.update(until=now + CUTOFF_SECONDS, windows=windows)
+    return list(windows)
+
+
 # What a candidate row carries: enough to count facets and to boost.
 CANDIDATE_FIELDS = [
     "id",
@@ -253,9 +297,9 @@ def _ranked_candidates(
     SQLite: the FTS5 table is the outer loop and delivers its rows in ``rank``
     order (bm25 with title 8, text 2, terms 1), so the entry table is read
     only until ``limit`` visible rows are found. PostgreSQL: the newest
-    ``limit`` visible matches (found through the GIN index), ranked with
-    ``ts_rank`` among themselves; when fewer than ``limit`` match, that is
-    every match."""
+    ``limit`` visible matches (found through the GIN index, read in date
+    windows newest first, see ``_date_cutoffs``), ranked with ``ts_rank``
+    among themselves; when fewer than ``limit`` match, that is every match."""
     where = _where(filtered)
     if where is None:
         return []
@@ -275,11 +319,31 @@ def _ranked_candidates(
             f" SELECT {columns}, lessons_searchentry.document"
             " FROM lessons_searchentry"
             f" WHERE lessons_searchentry.document @@ {tsq} AND ({where_sql})"
-            " OFFSET 0) matches ORDER BY matches.date DESC, matches.id DESC"
+            " {window} OFFSET 0) matches ORDER BY matches.date DESC, matches.id DESC"
             " LIMIT %s) cand"
             " ORDER BY score DESC, cand.date DESC, cand.id DESC"
         )
-        params = [*tsq_params, *tsq_params, *where_params, limit]
+        params = [*tsq_params, *tsq_params, *where_params]
+        # Newest windows first: when a window already holds ``limit`` visible
+        # matches, they are the newest ``limit`` of all (everything outside is
+        # older), and only the window's matches were read from the table.
+        windows = _date_cutoffs()
+        while True:
+            share, cutoff = windows.pop(0) if windows else (1.0, None)
+            window = "AND lessons_searchentry.date >= %s" if cutoff else ""
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    sql.replace("{window}", window),
+                    [*params, *([cutoff] if cutoff else []), limit],
+                )
+                rows = cursor.fetchall()
+            if cutoff is None or len(rows) >= limit:
+                break
+            # Short: skip the wider windows that would be short too, judged
+            # by how densely this one matched.
+            expected = len(rows) / share
+            windows = [w for w in windows if expected * w[0] >= limit * 1.1]
+        candidates = [Candidate(*row) for row in rows]
     else:
         sql = (
             f"SELECT {columns}, -lessons_search_fts.rank"
@@ -290,10 +354,10 @@ def _ranked_candidates(
             f" AND ({where_sql})"
             " ORDER BY lessons_search_fts.rank LIMIT %s"
         )
-        params = [fts5_query(words, match_all=match_all), *where_params, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        candidates = [Candidate(*row) for row in cursor.fetchall()]
+        sqlite_params = [fts5_query(words, match_all=match_all), *where_params, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sqlite_params)
+            candidates = [Candidate(*row) for row in cursor.fetchall()]
     for c in candidates:
         if isinstance(c.date, str):
             c.date = datetime.date.fromisoformat(c.date)

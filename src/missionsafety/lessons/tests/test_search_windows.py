@@ -1,0 +1,110 @@
+"""PostgreSQL reads a common word's matches in date windows, newest first.
+
+Whatever the windows, a search finds the same results as one read of all
+matches: the newest visible matches, ranked. Windows only decide how much of
+the table is read."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from missionsafety.lessons import search, services
+from missionsafety.lessons.models import Releasability
+from missionsafety.lessons.search import run_search
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="date windows are a PostgreSQL plan (SQLite ranks all matches in FTS5)",
+)
+
+
+@pytest.fixture
+def spread(loop: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Ten munitie observations, one per month back from today, half released
+    to all of defence and half to the deployment's parties; a cap of 3."""
+    w = loop.w
+    for n in range(10):
+        services.observation_submit(
+            actor=w.coy_leader,
+            deployment=w.dep,
+            title=f"Munitie nat {n}",
+            observation="Munitiekisten stonden buiten in de regen.",
+            source="aar",
+            observed_on=w.today - datetime.timedelta(days=30 * n),
+            releasability=Releasability.DEFENCE if n % 2 else Releasability.PARTIES,
+        )
+    monkeypatch.setattr(search, "CAP", 3)
+    return loop
+
+
+def windows(days: list[int], today: datetime.date) -> list[tuple[float, Any]]:
+    shares = [1 / 16, 1 / 8, 1 / 4, 1 / 2]
+    return [
+        (s, today - datetime.timedelta(days=d))
+        for s, d in zip(shares, days, strict=False)
+    ]
+
+
+def titles(user: Any, q: str = "munitie") -> list[str]:
+    results = run_search(user=user, q=q)
+    return [h.title for h in results.hits] + [f"more={results.more}"]
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        [45, 100, 200, 400],  # the first window holds two: then a wider one
+        [0, 1, 2, 3],  # every window short: all matches
+        [400, 800, 1600, 3200],  # the first window holds everything
+        [-30],  # a window of the future: nothing in it
+    ],
+)
+def test_windows_find_what_one_read_finds(
+    spread: Any, monkeypatch: pytest.MonkeyPatch, days: list[int]
+) -> None:
+    w = spread.w
+    users = [w.jfc_safety, w.bde43_safety, w.coy_leader]
+    monkeypatch.setattr(search, "_date_cutoffs", lambda: [])
+    expected = {u.username: titles(u) for u in users}
+    assert expected[w.jfc_safety.username][-1] == "more=True"
+    monkeypatch.setattr(search, "_date_cutoffs", lambda: windows(days, w.today))
+    for user in users:
+        assert titles(user) == expected[user.username], user.username
+
+
+def test_a_short_window_is_widened_not_trusted(
+    spread: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The newest sixteenth holds one match: the next window is chosen by how
+    # densely that one matched, and the result is still the newest three.
+    w = spread.w
+    monkeypatch.setattr(
+        search, "_date_cutoffs", lambda: windows([10, 70, 200, 400], w.today)
+    )
+    results = run_search(user=w.jfc_safety, q="munitie")
+    newest = sorted((h.date for h in results.hits), reverse=True)
+    assert newest[0] == w.today
+    assert len(results.hits) == 3 and results.more
+
+
+def test_cutoffs_come_from_the_statistics(
+    spread: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "WINDOW_MIN_ROWS", 0)
+    monkeypatch.setitem(search._cutoffs, "until", 0.0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE lessons_searchentry")
+    found = search._date_cutoffs()
+    assert found, "statistics of the date column give windows"
+    shares = [s for s, _d in found]
+    dates = [d for _s, d in found]
+    assert shares == sorted(shares) and dates == sorted(dates, reverse=True)
+    assert all(d <= spread.w.today for d in dates)
+    # Few rows: no windows (one read of all matches is cheap).
+    monkeypatch.setattr(search, "WINDOW_MIN_ROWS", 10**9)
+    monkeypatch.setitem(search._cutoffs, "until", 0.0)
+    assert search._date_cutoffs() == []
