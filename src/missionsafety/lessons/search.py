@@ -220,41 +220,58 @@ def _tsquery(words: list[QueryWord], *, match_all: bool) -> tuple[str, list[str]
 WINDOW_FRACTIONS = (1 / 16, 1 / 8, 1 / 4, 1 / 2)
 # Below this many entries one read of all matches is cheap enough.
 WINDOW_MIN_ROWS = 20_000
-CUTOFF_SECONDS = 300.0
-_cutoffs: dict[str, Any] = {"until": 0.0, "windows": []}
+# SQLite ranks every match with bm25 (about 2.5 µs each) up to this many
+# matches; a search with more takes the newest ``CAP`` visible matches from
+# the date index and puts those with the words in their title first.
+RANK_ALL_MAX = 4_000
+STATS_SECONDS = 300.0
+_stats: dict[str, Any] = {"until": 0.0, "rows": 0, "windows": []}
 
 
-def _date_cutoffs() -> list[tuple[float, datetime.date]]:
-    """Where the newest windows of entries start (PostgreSQL): pairs of the
-    window's share of all entries and its first date, narrowest first.
+def _table_stats() -> dict[str, Any]:
+    """How many entries there are and, on PostgreSQL, where the newest
+    windows of them start: pairs of the window's share of all entries and its
+    first date, narrowest first.
 
-    Read from the planner's statistics of the date column (no scan) and
-    remembered for a few minutes. Only speed depends on them: a stale
-    estimate makes a window wider or narrower, never a result different."""
-    if connection.vendor != "postgresql":
-        return []
+    Read from the planner's statistics (PostgreSQL) or the highest id
+    (SQLite), without a scan, and remembered for a few minutes. Only speed
+    depends on them: a stale estimate makes a window wider or narrower, or
+    ranks a few more or fewer matches, never a different visible result."""
     now = time.monotonic()
-    if now < _cutoffs["until"]:
-        return list(_cutoffs["windows"])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.reltuples, s.histogram_bounds::text::date[]"
-            " FROM pg_class c LEFT JOIN pg_stats s"
-            " ON s.schemaname = current_schema() AND s.tablename = c.relname"
-            " AND s.attname = 'date'"
-            " WHERE c.relname = 'lessons_searchentry'"
-            " AND c.relnamespace = current_schema()::regnamespace"
-        )
-        row = cursor.fetchone()
+    if now < _stats["until"]:
+        return _stats
     windows: list[tuple[float, datetime.date]] = []
-    if row and row[0] >= WINDOW_MIN_ROWS and row[1]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.reltuples, s.histogram_bounds::text::date[]"
+                " FROM pg_class c LEFT JOIN pg_stats s"
+                " ON s.schemaname = current_schema() AND s.tablename = c.relname"
+                " AND s.attname = 'date'"
+                " WHERE c.relname = 'lessons_searchentry'"
+                " AND c.relnamespace = current_schema()::regnamespace"
+            )
+            row = cursor.fetchone() or (0, None)
+        else:
+            cursor.execute("SELECT max(id), NULL FROM lessons_searchentry")
+            row = cursor.fetchone() or (0, None)
+    rows = int(row[0] or 0)
+    if rows >= WINDOW_MIN_ROWS and row[1]:
         bounds = sorted(row[1])
         for f in sorted(WINDOW_FRACTIONS):
             start = bounds[int((1 - f) * (len(bounds) - 1))]
             if not windows or start < windows[-1][1]:
                 windows.append((f, start))
-    _cutoffs.update(until=now + CUTOFF_SECONDS, windows=windows)
-    return list(windows)
+    _stats.update(until=now + STATS_SECONDS, rows=rows, windows=windows)
+    return _stats
+
+
+def _date_cutoffs() -> list[tuple[float, datetime.date]]:
+    """Where the newest windows of entries start (PostgreSQL), narrowest
+    first (see ``_table_stats``)."""
+    if connection.vendor != "postgresql":
+        return []
+    return list(_table_stats()["windows"])
 
 
 # What a candidate row carries: enough to count facets and to boost.
@@ -345,23 +362,71 @@ def _ranked_candidates(
             windows = [w for w in windows if expected * w[0] >= limit * 1.1]
         candidates = [Candidate(*row) for row in rows]
     else:
-        sql = (
-            f"SELECT {columns}, -lessons_search_fts.rank"
-            " FROM lessons_search_fts JOIN lessons_searchentry"
-            " ON lessons_searchentry.id = lessons_search_fts.rowid"
-            " WHERE lessons_search_fts MATCH %s"
-            " AND lessons_search_fts.rank MATCH 'bm25(8.0, 2.0, 1.0)'"
-            f" AND ({where_sql})"
-            " ORDER BY lessons_search_fts.rank LIMIT %s"
-        )
-        sqlite_params = [fts5_query(words, match_all=match_all), *where_params, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, sqlite_params)
-            candidates = [Candidate(*row) for row in cursor.fetchall()]
+        fts = fts5_query(words, match_all=match_all)
+        if match_all and _many_matches(fts):
+            candidates = _newest_candidates(fts, where_sql, where_params, limit)
+        else:
+            sql = (
+                f"SELECT {columns}, -lessons_search_fts.rank"
+                " FROM lessons_search_fts JOIN lessons_searchentry"
+                " ON lessons_searchentry.id = lessons_search_fts.rowid"
+                " WHERE lessons_search_fts MATCH %s"
+                " AND lessons_search_fts.rank MATCH 'bm25(8.0, 2.0, 1.0)'"
+                f" AND ({where_sql})"
+                " ORDER BY lessons_search_fts.rank LIMIT %s"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [fts, *where_params, limit])
+                candidates = [Candidate(*row) for row in cursor.fetchall()]
     for c in candidates:
         if isinstance(c.date, str):
             c.date = datetime.date.fromisoformat(c.date)
     return candidates
+
+
+def _many_matches(fts: str) -> bool:
+    """More than ``RANK_ALL_MAX`` entries match (visible or not; SQLite).
+    Counting a match in FTS5 costs a fraction of ranking it."""
+    if _table_stats()["rows"] <= RANK_ALL_MAX:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM lessons_search_fts WHERE lessons_search_fts MATCH %s",
+            [fts],
+        )
+        (count,) = cursor.fetchone()
+    return bool(count > RANK_ALL_MAX)
+
+
+def _newest_candidates(
+    fts: str, where_sql: str, where_params: list[Any], limit: int
+) -> list[Candidate]:
+    """The newest ``limit`` visible matches (SQLite), those with the words in
+    the title first: the covering date index is read newest first and each
+    row is tested against the set of matches, so no match is ranked."""
+    columns = ", ".join(f"lessons_searchentry.{c}" for c in CANDIDATE_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM lessons_searchentry INDEXED BY search_list_idx"
+            " WHERE lessons_searchentry.id IN (SELECT rowid FROM lessons_search_fts"
+            " WHERE lessons_search_fts MATCH %s)"
+            f" AND ({where_sql})"
+            " ORDER BY lessons_searchentry.date DESC, lessons_searchentry.id DESC"
+            " LIMIT %s",
+            [fts, *where_params, limit],
+        )
+        candidates = [Candidate(*row) for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT rowid FROM lessons_search_fts WHERE lessons_search_fts MATCH %s",
+            ["{title} : (" + fts + ")"],
+        )
+        in_title = {row[0] for row in cursor.fetchall()}
+    for c in candidates:
+        c.score = 1.0 if c.id in in_title else 0.0
+    # The caller asks for one row more than it shows, to know there are more:
+    # that row stays last. Stable: within each group the newest first.
+    shown = sorted(candidates[: limit - 1], key=lambda c: -c.score)
+    return shown + candidates[limit - 1 :]
 
 
 def _hits(ids: list[int], words: list[QueryWord], *, match_all: bool) -> list[Hit]:

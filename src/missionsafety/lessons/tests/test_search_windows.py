@@ -1,4 +1,6 @@
-"""PostgreSQL reads a common word's matches in date windows, newest first.
+"""Very common words: PostgreSQL reads the matches in date windows, newest
+first; SQLite takes the newest visible matches from the date index instead
+of ranking every match.
 
 Whatever the windows, a search finds the same results as one read of all
 matches: the newest visible matches, ranked. Windows only decide how much of
@@ -13,12 +15,16 @@ import pytest
 from django.db import connection
 
 from missionsafety.lessons import search, services
-from missionsafety.lessons.models import Releasability
+from missionsafety.lessons.models import Releasability, SearchEntry
 from missionsafety.lessons.search import run_search
 
-pytestmark = pytest.mark.skipif(
+postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="date windows are a PostgreSQL plan (SQLite ranks all matches in FTS5)",
+    reason="date windows are a PostgreSQL plan (SQLite ranks in FTS5)",
+)
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="the newest-first path for very common words is SQLite's",
 )
 
 
@@ -54,6 +60,7 @@ def titles(user: Any, q: str = "munitie") -> list[str]:
     return [h.title for h in results.hits] + [f"more={results.more}"]
 
 
+@postgresql_only
 @pytest.mark.parametrize(
     "days",
     [
@@ -76,6 +83,7 @@ def test_windows_find_what_one_read_finds(
         assert titles(user) == expected[user.username], user.username
 
 
+@postgresql_only
 def test_a_short_window_is_widened_not_trusted(
     spread: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,11 +99,12 @@ def test_a_short_window_is_widened_not_trusted(
     assert len(results.hits) == 3 and results.more
 
 
+@postgresql_only
 def test_cutoffs_come_from_the_statistics(
     spread: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "WINDOW_MIN_ROWS", 0)
-    monkeypatch.setitem(search._cutoffs, "until", 0.0)
+    monkeypatch.setitem(search._stats, "until", 0.0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE lessons_searchentry")
     found = search._date_cutoffs()
@@ -106,5 +115,72 @@ def test_cutoffs_come_from_the_statistics(
     assert all(d <= spread.w.today for d in dates)
     # Few rows: no windows (one read of all matches is cheap).
     monkeypatch.setattr(search, "WINDOW_MIN_ROWS", 10**9)
-    monkeypatch.setitem(search._cutoffs, "until", 0.0)
+    monkeypatch.setitem(search._stats, "until", 0.0)
     assert search._date_cutoffs() == []
+
+
+@pytest.fixture
+def common(spread: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """As ``spread``, with "munitie" counted as a very common word."""
+    monkeypatch.setattr(search, "RANK_ALL_MAX", 2)
+    monkeypatch.setitem(search._stats, "until", float("inf"))
+    monkeypatch.setitem(search._stats, "rows", 10**6)
+    return spread
+
+
+def newest_matching(user: Any, word: str, n: int) -> list[SearchEntry]:
+    """The newest n entries the user may see with the word in title or text,
+    those with it in the title first (what the page should show)."""
+    entries = [
+        e
+        for e in SearchEntry.objects.visible_to(user).order_by("-date", "-id")
+        if word in f"{e.title} {e.text}".lower()
+    ][:n]
+    return sorted(entries, key=lambda e: word not in e.title.lower())
+
+
+@sqlite_only
+def test_very_common_words_show_the_newest_title_matches_first(
+    common: Any,
+) -> None:
+    w = common.w
+    results = run_search(user=w.jfc_safety, q="munitie")
+    assert results.more is True
+    expected = newest_matching(w.jfc_safety, "munitie", 3)
+    assert [h.id for h in results.hits] == [e.id for e in expected]
+    assert "Munitie nat 0" in [h.title for h in results.hits]
+
+
+@sqlite_only
+def test_very_common_words_never_show_what_the_user_may_not_see(
+    common: Any,
+) -> None:
+    w = common.w
+    hits = run_search(user=w.bde43_safety, q="munitie").hits
+    expected = newest_matching(w.bde43_safety, "munitie", 3)
+    assert [h.id for h in hits] == [e.id for e in expected]
+    # Only what is released to all of defence: odd-numbered new ones, and
+    # never the even ones meant for the deployment's parties.
+    titles_seen = {h.title for h in hits}
+    assert "Munitie nat 1" in titles_seen
+    assert not titles_seen & {"Munitie nat 0", "Munitie nat 2", "Munitie nat 4"}
+
+
+@sqlite_only
+def test_title_matches_come_before_newer_text_matches(
+    common: Any,
+) -> None:
+    w = common.w
+    services.observation_submit(
+        actor=w.coy_leader,
+        deployment=w.dep,
+        title="Regen in het kamp",
+        observation="Munitie en rantsoenen werden nat.",
+        source="aar",
+        observed_on=w.today,
+    )
+    results = run_search(user=w.jfc_safety, q="munitie", per_page=3)
+    titles = [h.title for h in results.hits]
+    # The newest match has the word only in its text: among the newest
+    # three it comes after those with the word in the title.
+    assert titles[-1] == "Regen in het kamp"
