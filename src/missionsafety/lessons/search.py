@@ -398,6 +398,41 @@ def _many_matches(fts: str) -> bool:
     return bool(count > RANK_ALL_MAX)
 
 
+def _distinctive(words: list[QueryWord]) -> tuple[list[QueryWord], bool]:
+    """The words of a text that say most about it, for suggestions (SQLite),
+    and whether all of them must match.
+
+    Any of a risk's words may match, so a title of six words can match half
+    of all entries, each ranked with bm25. The rarest words carry nearly all
+    of bm25's weight anyway: keep words, rarest first, while together they
+    match at most ``RANK_ALL_MAX`` entries. When even the rarest matches more,
+    every word must match."""
+    if (
+        connection.vendor != "sqlite"
+        or len(words) < 2
+        or _table_stats()["rows"] <= RANK_ALL_MAX
+    ):
+        return words, False
+    counts = ", ".join(
+        "(SELECT count(*) FROM lessons_search_fts WHERE lessons_search_fts MATCH %s)"
+        for _w in words
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}", [fts5_query([w]) for w in words])
+        found = cursor.fetchone()
+    ranked = sorted(zip(found, range(len(words)), strict=True))
+    if ranked[0][0] > RANK_ALL_MAX:
+        return words, True
+    kept: list[int] = []
+    total = 0
+    for count, index in ranked:
+        if total + count > RANK_ALL_MAX:
+            break
+        kept.append(index)
+        total += count
+    return [words[i] for i in sorted(kept)], False
+
+
 def _newest_candidates(
     fts: str, where_sql: str, where_params: list[Any], limit: int
 ) -> list[Candidate]:
@@ -589,16 +624,16 @@ def suggestions(
     )
     if exclude_deployment_id:
         qs = qs.exclude(deployment_id=exclude_deployment_id)
-    words = parse_query(text)
+    words, match_all = _distinctive(parse_query(text))
     if words:
         candidates = _ranked_candidates(
-            qs, words, limit=SUGGESTION_POOL, match_all=False
+            qs, words, limit=SUGGESTION_POOL, match_all=match_all
         )
         for c in candidates:
             c.score += _boost(c, categories, theatre_key)
         candidates.sort(key=lambda c: (-c.score, -c.date.toordinal(), -c.id))
         chosen = candidates[:limit]
-        hits = _hits([c.id for c in chosen], words, match_all=False)
+        hits = _hits([c.id for c in chosen], words, match_all=match_all)
         scores = {c.id: c.score for c in chosen}
         for hit in hits:
             hit.score = scores[hit.id]

@@ -17,6 +17,7 @@ from django.db import connection
 from missionsafety.lessons import search, services
 from missionsafety.lessons.models import Releasability, SearchEntry
 from missionsafety.lessons.search import run_search
+from missionsafety.lessons.text import parse_query
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -184,3 +185,23 @@ def test_title_matches_come_before_newer_text_matches(
     # The newest match has the word only in its text: among the newest
     # three it comes after those with the word in the title.
     assert titles[-1] == "Regen in het kamp"
+
+
+@sqlite_only
+def test_suggestions_keep_the_rare_words_of_a_long_title(common: Any) -> None:
+    # "munitie" matches a dozen entries, "ontstekers" one: with at most two
+    # matches to rank, the suggestion looks for the rare word only.
+    words = parse_query("Munitie en ontstekers")
+    kept, match_all = search._distinctive(words)
+    assert [w.word for w in kept] == ["ontstekers"] and match_all is False
+    # Every word common: all of them must match.
+    kept, match_all = search._distinctive(parse_query("Munitie nat"))
+    assert len(kept) == 2 and match_all is True
+    hits = search.suggestions(
+        user=common.w.bde13_safety,
+        text="Munitie en ontstekers",
+        categories=[],
+        theatre_key="",
+        exclude_deployment_id=common.w.dep.pk,
+    )
+    assert hits and hits[0].title == common.fuzes.title
