@@ -23,6 +23,7 @@ LABELS = {
     "cells": gettext_lazy("cells"),
     "created": gettext_lazy("created"),
     "created_by": gettext_lazy("created by"),
+    "decided_at": gettext_lazy("decided at"),
     "decided_for": gettext_lazy("decided for"),
     "decision": gettext_lazy("decision"),
     "deployment": gettext_lazy("deployment"),
