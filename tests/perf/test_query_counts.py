@@ -17,7 +17,10 @@ R = Party.PartyRole
 
 # url name, kwargs (from the world), who asks, pinned number of queries (pages
 # include one for the inbox count in the header; the organisation page carries
-# the panels of risks, lessons and threads)
+# the panels of risks, lessons and threads). History pages add one query per kind
+# of object their records refer to (the deployment's: its matrix and people);
+# the chain page's newest records refer to more kinds in the world than after
+# ten new deployments, so it is pinned before and after: (few, many).
 LISTS = [
     ("home", lambda w: {}, "bde13_safety", 8),
     ("deployments:list", lambda w: {}, "jfc_safety", 8),
@@ -29,9 +32,9 @@ LISTS = [
         "audit:history",
         lambda w: {"model": "deployments.deployment", "pk": w.dep.pk},
         "bde13_safety",
-        8,
+        10,
     ),
-    ("audit:chain", lambda w: {}, "inspector", 6),
+    ("audit:chain", lambda w: {}, "inspector", (13, 10)),
 ]
 
 
@@ -68,11 +71,16 @@ def count(client: Any, url: str) -> int:
     ("name", "kwargs", "who", "pinned"), LISTS, ids=[x[0] for x in LISTS]
 )
 def test_query_count_is_constant_in_the_number_of_rows(
-    world: Any, client_for: Any, name: str, kwargs: Any, who: str, pinned: int
+    world: Any,
+    client_for: Any,
+    name: str,
+    kwargs: Any,
+    who: str,
+    pinned: int | tuple[int, int],
 ) -> None:
     client = client_for(getattr(world, who))
     url = reverse(name, kwargs=kwargs(world))
     few = count(client, url)
     add_deployments(world, 10)
     many = count(client, url)
-    assert (few, many) == (pinned, pinned)
+    assert (few, many) == (pinned if isinstance(pinned, tuple) else (pinned, pinned))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -23,6 +25,7 @@ LABELS = {
     "cells": gettext_lazy("cells"),
     "created": gettext_lazy("created"),
     "created_by": gettext_lazy("created by"),
+    "decided_at": gettext_lazy("decided at"),
     "decided_for": gettext_lazy("decided for"),
     "decision": gettext_lazy("decision"),
     "deployment": gettext_lazy("deployment"),
@@ -62,11 +65,78 @@ def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any]
     return None
 
 
-def _value(field: models.Field[Any, Any] | None, value: Any) -> str:
+# (referenced model, primary key) → how the referenced object reads
+References = dict[tuple[type[models.Model], Any], str]
+
+
+def _is_pk(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _referenced(record: ChangeRecord) -> Iterator[tuple[type[models.Model], int]]:
+    """The objects that the record's foreign keys (and many-to-many lists) name."""
+    model = record.content_type.model_class()
+    for data in (record.before or {}, record.after or {}):
+        for key, value in data.items():
+            field = _field(model, key)
+            target = field.related_model if field is not None else None
+            if not isinstance(target, type):
+                continue
+            for pk in value if isinstance(value, list) else [value]:
+                if _is_pk(pk):
+                    yield target, pk
+
+
+def references(records: Iterable[ChangeRecord], user: Any = None) -> References:
+    """Labels of every object the records refer to: one query per model named
+    (plus one when some are gone or hidden), not one per row.
+
+    Objects the user may not see read as their number only; objects that no
+    longer exist as "#13 (deleted)".
+    """
+    wanted: dict[type[models.Model], set[int]] = defaultdict(set)
+    for record in records:
+        for target, pk in _referenced(record):
+            wanted[target].add(pk)
+    labels: References = {}
+    for target, pks in wanted.items():
+        queryset = target._default_manager.all()
+        if user is not None and hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(user)
+        # One level of joins: what __str__ of a party, assessment or decision reads.
+        joined = [f.name for f in target._meta.concrete_fields if f.many_to_one]
+        found = {
+            obj.pk: str(obj)
+            for obj in queryset.select_related(*joined).filter(pk__in=pks)
+        }
+        missing = pks - set(found)
+        hidden = set(
+            target._base_manager.filter(pk__in=missing).values_list("pk", flat=True)
+            if missing
+            else ()
+        )
+        for pk in pks:
+            if pk in found:
+                labels[(target, pk)] = found[pk]
+            elif pk in hidden:
+                labels[(target, pk)] = f"#{pk}"
+            else:
+                labels[(target, pk)] = _("#%(pk)s (deleted)") % {"pk": pk}
+    return labels
+
+
+def _value(
+    field: models.Field[Any, Any] | None, value: Any, refs: References | None = None
+) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    target = field.related_model if field is not None else None
+    if refs is not None and isinstance(target, type):
+        pks = value if isinstance(value, list) else [value]
+        if pks and all(_is_pk(pk) for pk in pks):
+            return ", ".join(refs.get((target, pk), f"#{pk}") for pk in pks)
     if field is not None and field.choices:
         labels = {str(k): v for k, v in field.flatchoices}
         if isinstance(value, list):
@@ -77,9 +147,12 @@ def _value(field: models.Field[Any, Any] | None, value: Any) -> str:
     return str(value)
 
 
-def describe(record: ChangeRecord) -> list[dict[str, Any]]:
+def describe(
+    record: ChangeRecord, refs: References | None = None
+) -> list[dict[str, Any]]:
     """The record's changes as rows of (label, before, after), in the reader's
-    language where the model knows the field."""
+    language where the model knows the field; foreign keys read as the objects
+    they name when ``refs`` (from ``references``) has them."""
     model = record.content_type.model_class()
     before = record.before or {}
     after = record.after or {}
@@ -100,8 +173,8 @@ def describe(record: ChangeRecord) -> list[dict[str, Any]]:
                 "key": key,
                 "label": str(label),
                 "changed": key in before,
-                "before": _value(field, before.get(key)),
-                "after": _value(field, after.get(key)) if key in after else "—",
+                "before": _value(field, before.get(key), refs),
+                "after": _value(field, after.get(key), refs) if key in after else "—",
             }
         )
     return rows
@@ -116,11 +189,13 @@ def action_text(record: ChangeRecord) -> str:
     return f"{ACTION_LABELS.get(action, _('status changed'))}: {_value(field, detail)}"
 
 
-def with_changes(records: Any) -> list[ChangeRecord]:
-    """Attach ``changes`` and ``action_text`` to each record of a page."""
+def with_changes(records: Any, user: Any = None) -> list[ChangeRecord]:
+    """Attach ``changes`` and ``action_text`` to each record of a page, foreign
+    keys named by what they refer to (as far as ``user`` may see it)."""
     records = list(records)
+    refs = references(records, user)
     for record in records:
-        record.changes = describe(record)  # type: ignore[attr-defined]
+        record.changes = describe(record, refs)  # type: ignore[attr-defined]
         record.action_text = action_text(record)  # type: ignore[attr-defined]
         ct = record.content_type
         record.object_url = reverse(  # type: ignore[attr-defined]

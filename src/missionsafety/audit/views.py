@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -10,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.models import ChangeRecord
-from missionsafety.audit.presentation import describe, with_changes
+from missionsafety.audit.presentation import describe, references, with_changes
 from missionsafety.audit.selectors import (
     deployment_history,
     history_target,
@@ -26,7 +28,7 @@ from missionsafety.core.views import AuthedRequest
 def history(request: AuthedRequest, model: str, pk: str) -> HttpResponse:
     obj = history_target(user=request.user, model_label=model, pk=pk)
     page = paginate(object_history(obj=obj), request.GET.get("page"))
-    page.object_list = with_changes(page.object_list)
+    page.object_list = with_changes(page.object_list, request.user)
     return render(request, "audit/history.html", {"object": obj, "page": page})
 
 
@@ -40,15 +42,42 @@ def deployment_changes(request: AuthedRequest, deployment_pk: int) -> HttpRespon
         deployment_history(user=request.user, deployment_id=deployment.pk),
         request.GET.get("page"),
     )
-    page.object_list = with_changes(page.object_list)
+    page.object_list = with_changes(page.object_list, request.user)
     return render(
         request, "audit/deployment.html", {"deployment": deployment, "page": page}
     )
 
 
+CSV_CHUNK = 500
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
+
+
+def _csv_rows(writer: Any, batch: list[ChangeRecord], user: Any) -> Iterator[str]:
+    """CSV lines of a chunk of records; what they refer to is looked up once."""
+    refs = references(batch, user)
+    for r in batch:
+        change = "; ".join(
+            f"{c['label']}: {c['before'] + ' → ' if c['changed'] else ''}{c['after']}"
+            for c in describe(r, refs)
+        )
+        yield writer.writerow(
+            [
+                r.seq,
+                r.created_at.isoformat(),
+                r.actor_label,
+                f"{r.content_type.app_label}.{r.content_type.model}",
+                r.object_repr,
+                r.action,
+                change,
+                r.request_id,
+                r.prev_hash,
+                r.hash,
+            ]
+        )
 
 
 @login_required
@@ -63,11 +92,11 @@ def deployment_changes_csv(
     records = (
         deployment_history(user=request.user, deployment_id=deployment.pk)
         .order_by("seq")
-        .iterator(chunk_size=500)
+        .iterator(chunk_size=CSV_CHUNK)
     )
     writer = csv.writer(_Echo())
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[str]:
         yield writer.writerow(
             [
                 _("sequence"),
@@ -82,25 +111,13 @@ def deployment_changes_csv(
                 _("hash"),
             ]
         )
-        for r in records:
-            change = "; ".join(
-                f"{c['label']}: {c['before'] + ' → ' if c['changed'] else ''}{c['after']}"
-                for c in describe(r)
-            )
-            yield writer.writerow(
-                [
-                    r.seq,
-                    r.created_at.isoformat(),
-                    r.actor_label,
-                    f"{r.content_type.app_label}.{r.content_type.model}",
-                    r.object_repr,
-                    r.action,
-                    change,
-                    r.request_id,
-                    r.prev_hash,
-                    r.hash,
-                ]
-            )
+        batch: list[ChangeRecord] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) == CSV_CHUNK:
+                yield from _csv_rows(writer, batch, request.user)
+                batch = []
+        yield from _csv_rows(writer, batch, request.user)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -119,5 +136,5 @@ def chain(request: AuthedRequest) -> HttpResponse:
         ChangeRecord.objects.select_related("actor", "content_type").order_by("-seq"),
         request.GET.get("page"),
     )
-    page.object_list = with_changes(page.object_list)
+    page.object_list = with_changes(page.object_list, request.user)
     return render(request, "audit/chain.html", {"page": page, "result": result})

@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from missionsafety.core.events import Handler
+from missionsafety.deployments.models import Party
 from missionsafety.feedback.models import NotificationKind as K
 from missionsafety.feedback.recipients import (
     deciding_commanders,
@@ -119,6 +120,30 @@ def _occurrence_params(occurrence: Any) -> dict[str, Any]:
     }
 
 
+# Every report reaches these parties at once (DESIGN §2a, report from the field).
+REPORT_PARTY_ROLES = (
+    Party.PartyRole.PARENT_BRIGADE,
+    Party.PartyRole.OPERATIONAL_COMMAND,
+)
+
+
+def on_occurrence_reported(*, occurrence: Any, actor: Any = None, **_: Any) -> None:
+    """The safety officers of the parent brigade and of NLD JFC hear of every
+    report, not the reporter. A serious one arrives as the serious-occurrence
+    notification, so that nobody gets two for the same report."""
+    notify(
+        recipients=deployment_safety_officers(
+            occurrence.deployment, REPORT_PARTY_ROLES
+        ),
+        kind=K.SERIOUS_OCCURRENCE if occurrence.is_serious else K.OCCURRENCE_REPORTED,
+        subject=occurrence,
+        params=_occurrence_params(occurrence),
+        url=_url("occurrences:detail", occurrence.pk),
+        deployment=occurrence.deployment,
+        exclude=actor,
+    )
+
+
 def on_serious_occurrence(*, occurrence: Any, actor: Any = None, **_: Any) -> None:
     """The deployment's safety officers, and owners and acceptors of linked risks."""
     people = deployment_safety_officers(occurrence.deployment)
@@ -179,6 +204,7 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     "risk.stop_flagged": on_stop_flagged,
     "risk.escalated": on_escalated,
     "risk.reassessment_required": on_reassessment_required,
+    "occurrence.reported": on_occurrence_reported,
     "occurrence.serious": on_serious_occurrence,
     "thread.opened": on_thread_opened,
     "thread.answered": on_thread_answered,

@@ -167,6 +167,10 @@ class NotificationKind(models.TextChoices):
     RISK_ESCALATED = "risk_escalated", _("a risk escalated to me")
     ACCEPTANCE_EXPIRING = "acceptance_expiring", _("an acceptance about to expire")
     CONTROL_OVERDUE = "control_overdue", _("a control of my party overdue")
+    OCCURRENCE_REPORTED = (
+        "occurrence_reported",
+        _("an occurrence reported on my deployment"),
+    )
     SERIOUS_OCCURRENCE = (
         "serious_occurrence",
         _("a serious occurrence on my deployment"),

@@ -30,10 +30,19 @@ def party_people(party: Any) -> list[User]:
     return people
 
 
-def deployment_safety_officers(deployment: Any) -> list[User]:
-    """Safety officers of every party to the deployment."""
+def deployment_safety_officers(
+    deployment: Any, party_roles: Iterable[str] | None = None
+) -> list[User]:
+    """Safety officers of every party to the deployment, or of the parties in
+    those party roles (e.g. the parent brigade and the operational command)."""
+    roles = None if party_roles is None else set(party_roles)
     return members(
-        [p.organisation_id for p in deployment.parties.all()], ("safety_officer",)
+        [
+            p.organisation_id
+            for p in deployment.parties.all()
+            if roles is None or p.role in roles
+        ],
+        ("safety_officer",),
     )
 
 

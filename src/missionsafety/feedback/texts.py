@@ -25,6 +25,10 @@ TITLES: dict[str, Any] = {
     "control_overdue": _(
         "%(count)s control(s) of %(party)s on %(deployment)s are overdue"
     ),
+    "occurrence_reported": _(
+        "Occurrence %(ref)s reported on %(deployment)s: %(title)s (category "
+        "%(category)s)"
+    ),
     "serious_occurrence": _(
         "Serious occurrence %(ref)s on %(deployment)s: %(title)s (category "
         "%(category)s)"

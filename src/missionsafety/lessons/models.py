@@ -32,6 +32,7 @@ from missionsafety.core.permissions import (
     user_scope_ids,
     visible_deployment_ids,
 )
+from missionsafety.core.uploads import stored_name
 from missionsafety.deployments.models import Phase
 
 
@@ -347,7 +348,8 @@ OPEN_ACTION_STATES = {LS.ENDORSED, LS.TASKED}
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"lessons/{instance.observation_id}/{filename}"
+    """An unguessable name; the original name is kept in the database."""
+    return stored_name(f"lessons/{instance.observation_id}", filename)
 
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
@@ -567,6 +569,9 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["deployment"], name="search_dep_idx"),
             models.Index(fields=["releasability"], name="search_rel_idx"),
+            # Date windows of a common word's matches (PostgreSQL: ANDed with
+            # the full-text index's bitmap; the list index is too wide).
+            models.Index(fields=["date"], name="search_date_idx"),
             # The newest first with the columns of facets, filters and
             # visibility: a search without words reads only this index.
             models.Index(

@@ -9,6 +9,7 @@ the user may not see is counted, faceted, ranked or quoted.
 from __future__ import annotations
 
 import datetime
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,6 +214,66 @@ def _tsquery(words: list[QueryWord], *, match_all: bool) -> tuple[str, list[str]
     return ("(" + (" && " if match_all else " || ").join(groups) + ")"), params
 
 
+# PostgreSQL reads a common word's matches in date windows, newest first:
+# the newest sixteenth of all entries, then (when the first window's density
+# promises enough) an eighth, a quarter or half of them, else all.
+WINDOW_FRACTIONS = (1 / 16, 1 / 8, 1 / 4, 1 / 2)
+# Below this many entries one read of all matches is cheap enough.
+WINDOW_MIN_ROWS = 20_000
+# SQLite ranks every match with bm25 (about 2.5 µs each) up to this many
+# matches; a search with more takes the newest ``CAP`` visible matches from
+# the date index and puts those with the words in their title first.
+RANK_ALL_MAX = 4_000
+STATS_SECONDS = 300.0
+_stats: dict[str, Any] = {"until": 0.0, "rows": 0, "windows": []}
+
+
+def _table_stats() -> dict[str, Any]:
+    """How many entries there are and, on PostgreSQL, where the newest
+    windows of them start: pairs of the window's share of all entries and its
+    first date, narrowest first.
+
+    Read from the planner's statistics (PostgreSQL) or the highest id
+    (SQLite), without a scan, and remembered for a few minutes. Only speed
+    depends on them: a stale estimate makes a window wider or narrower, or
+    ranks a few more or fewer matches, never a different visible result."""
+    now = time.monotonic()
+    if now < _stats["until"]:
+        return _stats
+    windows: list[tuple[float, datetime.date]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.reltuples, s.histogram_bounds::text::date[]"
+                " FROM pg_class c LEFT JOIN pg_stats s"
+                " ON s.schemaname = current_schema() AND s.tablename = c.relname"
+                " AND s.attname = 'date'"
+                " WHERE c.relname = 'lessons_searchentry'"
+                " AND c.relnamespace = current_schema()::regnamespace"
+            )
+            row = cursor.fetchone() or (0, None)
+        else:
+            cursor.execute("SELECT max(id), NULL FROM lessons_searchentry")
+            row = cursor.fetchone() or (0, None)
+    rows = int(row[0] or 0)
+    if rows >= WINDOW_MIN_ROWS and row[1]:
+        bounds = sorted(row[1])
+        for f in sorted(WINDOW_FRACTIONS):
+            start = bounds[int((1 - f) * (len(bounds) - 1))]
+            if not windows or start < windows[-1][1]:
+                windows.append((f, start))
+    _stats.update(until=now + STATS_SECONDS, rows=rows, windows=windows)
+    return _stats
+
+
+def _date_cutoffs() -> list[tuple[float, datetime.date]]:
+    """Where the newest windows of entries start (PostgreSQL), narrowest
+    first (see ``_table_stats``)."""
+    if connection.vendor != "postgresql":
+        return []
+    return list(_table_stats()["windows"])
+
+
 # What a candidate row carries: enough to count facets and to boost.
 CANDIDATE_FIELDS = [
     "id",
@@ -253,9 +314,9 @@ def _ranked_candidates(
     SQLite: the FTS5 table is the outer loop and delivers its rows in ``rank``
     order (bm25 with title 8, text 2, terms 1), so the entry table is read
     only until ``limit`` visible rows are found. PostgreSQL: the newest
-    ``limit`` visible matches (found through the GIN index), ranked with
-    ``ts_rank`` among themselves; when fewer than ``limit`` match, that is
-    every match."""
+    ``limit`` visible matches (found through the GIN index, read in date
+    windows newest first, see ``_date_cutoffs``), ranked with ``ts_rank``
+    among themselves; when fewer than ``limit`` match, that is every match."""
     where = _where(filtered)
     if where is None:
         return []
@@ -275,29 +336,132 @@ def _ranked_candidates(
             f" SELECT {columns}, lessons_searchentry.document"
             " FROM lessons_searchentry"
             f" WHERE lessons_searchentry.document @@ {tsq} AND ({where_sql})"
-            " OFFSET 0) matches ORDER BY matches.date DESC, matches.id DESC"
+            " {window} OFFSET 0) matches ORDER BY matches.date DESC, matches.id DESC"
             " LIMIT %s) cand"
             " ORDER BY score DESC, cand.date DESC, cand.id DESC"
         )
-        params = [*tsq_params, *tsq_params, *where_params, limit]
+        params = [*tsq_params, *tsq_params, *where_params]
+        # Newest windows first: when a window already holds ``limit`` visible
+        # matches, they are the newest ``limit`` of all (everything outside is
+        # older), and only the window's matches were read from the table.
+        windows = _date_cutoffs()
+        while True:
+            share, cutoff = windows.pop(0) if windows else (1.0, None)
+            window = "AND lessons_searchentry.date >= %s" if cutoff else ""
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    sql.replace("{window}", window),
+                    [*params, *([cutoff] if cutoff else []), limit],
+                )
+                rows = cursor.fetchall()
+            if cutoff is None or len(rows) >= limit:
+                break
+            # Short: skip the wider windows that would be short too, judged
+            # by how densely this one matched.
+            expected = len(rows) / share
+            windows = [w for w in windows if expected * w[0] >= limit * 1.1]
+        candidates = [Candidate(*row) for row in rows]
     else:
-        sql = (
-            f"SELECT {columns}, -lessons_search_fts.rank"
-            " FROM lessons_search_fts JOIN lessons_searchentry"
-            " ON lessons_searchentry.id = lessons_search_fts.rowid"
-            " WHERE lessons_search_fts MATCH %s"
-            " AND lessons_search_fts.rank MATCH 'bm25(8.0, 2.0, 1.0)'"
-            f" AND ({where_sql})"
-            " ORDER BY lessons_search_fts.rank LIMIT %s"
-        )
-        params = [fts5_query(words, match_all=match_all), *where_params, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        candidates = [Candidate(*row) for row in cursor.fetchall()]
+        fts = fts5_query(words, match_all=match_all)
+        if match_all and _many_matches(fts):
+            candidates = _newest_candidates(fts, where_sql, where_params, limit)
+        else:
+            sql = (
+                f"SELECT {columns}, -lessons_search_fts.rank"
+                " FROM lessons_search_fts JOIN lessons_searchentry"
+                " ON lessons_searchentry.id = lessons_search_fts.rowid"
+                " WHERE lessons_search_fts MATCH %s"
+                " AND lessons_search_fts.rank MATCH 'bm25(8.0, 2.0, 1.0)'"
+                f" AND ({where_sql})"
+                " ORDER BY lessons_search_fts.rank LIMIT %s"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [fts, *where_params, limit])
+                candidates = [Candidate(*row) for row in cursor.fetchall()]
     for c in candidates:
         if isinstance(c.date, str):
             c.date = datetime.date.fromisoformat(c.date)
     return candidates
+
+
+def _many_matches(fts: str) -> bool:
+    """More than ``RANK_ALL_MAX`` entries match (visible or not; SQLite).
+    Counting a match in FTS5 costs a fraction of ranking it."""
+    if _table_stats()["rows"] <= RANK_ALL_MAX:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM lessons_search_fts WHERE lessons_search_fts MATCH %s",
+            [fts],
+        )
+        (count,) = cursor.fetchone()
+    return bool(count > RANK_ALL_MAX)
+
+
+def _distinctive(words: list[QueryWord]) -> tuple[list[QueryWord], bool]:
+    """The words of a text that say most about it, for suggestions (SQLite),
+    and whether all of them must match.
+
+    Any of a risk's words may match, so a title of six words can match half
+    of all entries, each ranked with bm25. The rarest words carry nearly all
+    of bm25's weight anyway: keep words, rarest first, while together they
+    match at most ``RANK_ALL_MAX`` entries. When even the rarest matches more,
+    every word must match."""
+    if (
+        connection.vendor != "sqlite"
+        or len(words) < 2
+        or _table_stats()["rows"] <= RANK_ALL_MAX
+    ):
+        return words, False
+    counts = ", ".join(
+        "(SELECT count(*) FROM lessons_search_fts WHERE lessons_search_fts MATCH %s)"
+        for _w in words
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}", [fts5_query([w]) for w in words])
+        found = cursor.fetchone()
+    ranked = sorted(zip(found, range(len(words)), strict=True))
+    if ranked[0][0] > RANK_ALL_MAX:
+        return words, True
+    kept: list[int] = []
+    total = 0
+    for count, index in ranked:
+        if total + count > RANK_ALL_MAX:
+            break
+        kept.append(index)
+        total += count
+    return [words[i] for i in sorted(kept)], False
+
+
+def _newest_candidates(
+    fts: str, where_sql: str, where_params: list[Any], limit: int
+) -> list[Candidate]:
+    """The newest ``limit`` visible matches (SQLite), those with the words in
+    the title first: the covering date index is read newest first and each
+    row is tested against the set of matches, so no match is ranked."""
+    columns = ", ".join(f"lessons_searchentry.{c}" for c in CANDIDATE_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM lessons_searchentry INDEXED BY search_list_idx"
+            " WHERE lessons_searchentry.id IN (SELECT rowid FROM lessons_search_fts"
+            " WHERE lessons_search_fts MATCH %s)"
+            f" AND ({where_sql})"
+            " ORDER BY lessons_searchentry.date DESC, lessons_searchentry.id DESC"
+            " LIMIT %s",
+            [fts, *where_params, limit],
+        )
+        candidates = [Candidate(*row) for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT rowid FROM lessons_search_fts WHERE lessons_search_fts MATCH %s",
+            ["{title} : (" + fts + ")"],
+        )
+        in_title = {row[0] for row in cursor.fetchall()}
+    for c in candidates:
+        c.score = 1.0 if c.id in in_title else 0.0
+    # The caller asks for one row more than it shows, to know there are more:
+    # that row stays last. Stable: within each group the newest first.
+    shown = sorted(candidates[: limit - 1], key=lambda c: -c.score)
+    return shown + candidates[limit - 1 :]
 
 
 def _hits(ids: list[int], words: list[QueryWord], *, match_all: bool) -> list[Hit]:
@@ -460,16 +624,16 @@ def suggestions(
     )
     if exclude_deployment_id:
         qs = qs.exclude(deployment_id=exclude_deployment_id)
-    words = parse_query(text)
+    words, match_all = _distinctive(parse_query(text))
     if words:
         candidates = _ranked_candidates(
-            qs, words, limit=SUGGESTION_POOL, match_all=False
+            qs, words, limit=SUGGESTION_POOL, match_all=match_all
         )
         for c in candidates:
             c.score += _boost(c, categories, theatre_key)
         candidates.sort(key=lambda c: (-c.score, -c.date.toordinal(), -c.id))
         chosen = candidates[:limit]
-        hits = _hits([c.id for c in chosen], words, match_all=False)
+        hits = _hits([c.id for c in chosen], words, match_all=match_all)
         scores = {c.id: c.score for c in chosen}
         for hit in hits:
             hit.score = scores[hit.id]

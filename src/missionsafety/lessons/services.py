@@ -23,7 +23,6 @@ always; discussion, conclusion and recommendation before verification.
 from __future__ import annotations
 
 import datetime
-import mimetypes
 from pathlib import PurePath
 from typing import Any
 
@@ -32,6 +31,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
@@ -43,6 +43,17 @@ from missionsafety.core.permissions import (
     require_writer,
 )
 from missionsafety.core.services import update_versioned
+from missionsafety.core.uploads import (
+    DOCX,
+    JPEG,
+    MEGABYTE,
+    PDF,
+    PNG,
+    TEXT,
+    XLSX,
+    AllowedFiles,
+    check_upload,
+)
 from missionsafety.deployments.models import Deployment, Phase
 from missionsafety.lessons import index
 from missionsafety.lessons.models import (
@@ -73,16 +84,19 @@ SOURCE_APPS = {
     "risks": Source.REVIEW,
 }
 
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".txt": "text/plain",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+MAX_ATTACHMENT_BYTES = 5 * MEGABYTE
+ATTACHMENT_TYPES = AllowedFiles(
+    types={
+        ".pdf": PDF,
+        ".png": PNG,
+        ".jpg": JPEG,
+        ".jpeg": JPEG,
+        ".txt": TEXT,
+        ".docx": DOCX,
+        ".xlsx": XLSX,
+    },
+    description=gettext_lazy("PDF, images (JPEG, PNG), text, Word or Excel"),
+)
 # Foreign keys set from objects the service already holds: full_clean need not
 # look each of them up again.
 OBS_CLEAN_EXCLUDE = [
@@ -468,29 +482,18 @@ def observation_transition(
 def attachment_add(
     *, actor: User, observation: Observation, upload: UploadedFile
 ) -> Attachment:
-    """Keep a small file with an observation (types and size limited)."""
+    """Keep a small file with an observation after checking its type, content, size."""
     require_writer(actor)
     require(actor, observation.deployment, *PARTICIPANT_ROLES)
+    content_type = check_upload(
+        upload, allowed=ATTACHMENT_TYPES, max_bytes=MAX_ATTACHMENT_BYTES
+    )
     name = PurePath(upload.name or "file").name[:200]
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            {
-                "file": _("Allowed file types: %(types)s.")
-                % {"types": ", ".join(sorted(ATTACHMENT_TYPES))}
-            }
-        )
-    if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": _("A file may be at most 5 MB.")})
-    if not upload.size:
-        raise ValidationError({"file": _("The file is empty.")})
     attachment = Attachment(
         observation=observation,
         name=name,
-        content_type=ATTACHMENT_TYPES[suffix]
-        or mimetypes.guess_type(name)[0]
-        or "application/octet-stream",
-        size=upload.size,
+        content_type=content_type,
+        size=upload.size or 0,  # never 0: check_upload refuses empty files
         uploaded_by=actor,
     )
     attachment.file.save(name, upload, save=False)

@@ -159,7 +159,7 @@ class ReportForm(OccurrenceForm):
     attachment = forms.FileField(
         label=_("photo or document"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED))}),
+        widget=forms.ClearableFileInput(attrs={"accept": ALLOWED.accept}),
     )
     person_name = forms.CharField(
         label=_("name of someone injured or involved"),
@@ -265,5 +265,5 @@ class PersonForm(forms.Form):
 class AttachmentForm(forms.Form):
     attachment = forms.FileField(
         label=_("photo or document"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED))}),
+        widget=forms.ClearableFileInput(attrs={"accept": ALLOWED.accept}),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.models import TimeStampedModel, VersionedModel
 from missionsafety.core.permissions import DeploymentScopedQuerySet
+from missionsafety.core.uploads import stored_name
 
 CATEGORY_MIN, CATEGORY_MAX = 0, 4
 # DESIGN.md §3: "category 3 or higher, or potential severity critical or worse"
@@ -389,8 +388,7 @@ class PersonInvolved(TimeStampedModel):
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     """An unguessable name; the original name is kept in the database."""
-    suffix = Path(filename).suffix.lower()[:8]
-    return f"occurrences/{uuid.uuid4().hex}{suffix}"
+    return stored_name("occurrences", filename)
 
 
 class Attachment(TimeStampedModel):

@@ -19,7 +19,7 @@ from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.core.permissions import can, require, require_writer
 from missionsafety.core.services import update_versioned
 from missionsafety.deployments.models import Deployment
-from missionsafety.occurrences.files import check_upload
+from missionsafety.occurrences.files import check_attachment
 from missionsafety.occurrences.models import (
     SERIOUS_CATEGORY,
     Attachment,
@@ -285,7 +285,7 @@ def occurrence_report(
     _check_coordinates(latitude, longitude)
     _check_unit(deployment, unit)
     risks = _check_risks(deployment, risks)
-    content_types = [check_upload(upload) for upload in attachments]
+    content_types = [check_attachment(upload) for upload in attachments]
     if kind not in Occurrence.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of occurrence.")})
     if not (title or "").strip():
@@ -683,7 +683,7 @@ def _store_attachment(
 def attachment_add(*, actor: Any, occurrence: Occurrence, upload: Any) -> Attachment:
     """Attach a photo or document after checking its type, content and size."""
     require(actor, occurrence.deployment, *REPORTING_ROLES)
-    content_type = check_upload(upload)
+    content_type = check_attachment(upload)
     return _store_attachment(
         actor=actor, occurrence=occurrence, upload=upload, content_type=content_type
     )

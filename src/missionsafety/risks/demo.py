@@ -269,14 +269,34 @@ def _r12(ctx: DemoContext, r11_risks: list[Risk]) -> None:
         _assess(ctx, risk, "bn.safety", level)
 
     # Decisions at the right level: company (L), battalion (M), NLD JFC (H).
-    for risk in Risk.objects.filter(
-        deployment=r12, status=Risk.Status.AWAITING_DECISION
-    ):
+    # One expired acceptance: the first M risk was accepted 96 days ago for the
+    # longest validity (90 days), which ran out 6 days ago.
+    awaiting = list(
+        Risk.objects.filter(
+            deployment=r12, status=Risk.Status.AWAITING_DECISION
+        ).order_by("number")
+    )
+    old = next((r for r in awaiting if r.residual_level == "M"), None)
+    for risk in awaiting:
         if risk.residual_level == "L":
             _accept(ctx, risk, "coy.commander")
         elif risk.residual_level == "M":
+            earlier = (
+                {
+                    "decided_at": timezone.make_aware(
+                        datetime.datetime.combine(ctx.days(-96), datetime.time(10))
+                    ),
+                    "valid_until": ctx.days(-6),
+                }
+                if risk is old
+                else {}
+            )
             _accept(
-                ctx, risk, "bn.commander", conditions="Herbeoordelen na elke oefenweek."
+                ctx,
+                risk,
+                "bn.commander",
+                conditions="Herbeoordelen na elke oefenweek.",
+                **earlier,
             )
     highs = list(
         Risk.objects.filter(deployment=r12, residual_level="H").order_by("number")
@@ -304,25 +324,6 @@ def _r12(ctx: DemoContext, r11_risks: list[Risk]) -> None:
             to_status=Risk.Status.MONITORED,
             note="Maatregelen uitgevoerd; maandelijkse controle.",
         )
-
-    # One expired acceptance: accepted long ago, validity ran out.
-    old = (
-        Risk.objects.filter(
-            deployment=r12, status=Risk.Status.ACCEPTED, residual_level="M"
-        )
-        .order_by("number")
-        .first()
-    )
-    if old is not None:
-        assert old.accepted_decision_id is not None  # accepted through a decision
-        expired_on = ctx.days(-6)
-        Decision.objects.filter(pk=old.accepted_decision_id).update(
-            valid_until=expired_on,
-            decided_at=timezone.make_aware(
-                datetime.datetime.combine(ctx.days(-96), datetime.time(10))
-            ),
-        )
-        Risk.objects.filter(pk=old.pk).update(acceptance_expires_on=expired_on)
 
     # One risk flagged stop: accepted at M, reassessed higher after an occurrence.
     stop = next(r for r, level in own if level == M)

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.i18n import BilingualNameMixin, pick
@@ -592,7 +593,10 @@ class Decision(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    # Not auto_now_add: an import or the demo may record an earlier decision.
+    decided_at = models.DateTimeField(
+        _("decided at"), default=timezone.now, editable=False
+    )
     decided_for = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("in the name of"),

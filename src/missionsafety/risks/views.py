@@ -221,17 +221,16 @@ def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str,
     consult = (
         authority.required_consultation(risk, requirement.rule) if requirement else []
     )
-    is_commander = can(user, deployment, "commander")
-    decidable = risk.status == S.AWAITING_DECISION and risk.current_assessment_id
+    awaiting = bool(risk.status == S.AWAITING_DECISION and risk.current_assessment_id)
     decision_form = extra.pop("decision_form", None)
-    if decision_form is None and decidable and is_commander:
+    # Only who may decide now gets the form: a commander below the level the
+    # rule (or an escalation) asks sees who holds the decision instead.
+    if decision_form is None and awaiting and deciding is not None:
         decision_form = DecisionForm(
             risk=risk,
             initial={
                 "assessment": risk.current_assessment_id,
-                "outcome": Decision.Outcome.ACCEPT
-                if deciding
-                else Decision.Outcome.ESCALATE,
+                "outcome": Decision.Outcome.ACCEPT,
                 "parties_consulted": [p.pk for p in consult],
             },
         )
@@ -245,6 +244,7 @@ def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str,
         "requirement": requirement,
         "deciding": deciding,
         "consult": consult,
+        "awaiting_decision": awaiting,
         "decision_form": decision_form,
         "can_edit": can(user, deployment, *services.EDIT_ROLES),
         "can_assess": can(user, deployment, *services.ASSESS_ROLES),

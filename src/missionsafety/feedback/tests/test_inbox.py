@@ -86,6 +86,7 @@ def test_email_preferences_per_kind(world: Any, client_for: Any) -> None:
     client = client_for(world.bde13_safety)
     page = client.get(reverse("feedback:preferences")).content.decode()
     assert "een ernstig voorval bij mijn inzet" in page
+    assert "een gemeld voorval bij mijn inzet" in page
     client.post(reverse("feedback:preferences"), {"kinds": ["thread_to_party"]})
     assert (
         EmailPreference.objects.get(
@@ -98,6 +99,9 @@ def test_email_preferences_per_kind(world: Any, client_for: Any) -> None:
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         _notes(world, 1)
-    note = Notification.objects.get()
-    assert note.mail_status == Notification.MailStatus.NONE
-    assert mail.outbox == []
+    # The report itself also reached bde13.safety (occurrence reported); neither
+    # notification is mailed to them.
+    notes = Notification.objects.filter(recipient=world.bde13_safety)
+    assert {n.kind for n in notes} == {"serious_occurrence", "occurrence_reported"}
+    assert {n.mail_status for n in notes} == {Notification.MailStatus.NONE}
+    assert not any("bde13.safety@mil.example" in m.to for m in mail.outbox)

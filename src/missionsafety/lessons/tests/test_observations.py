@@ -15,6 +15,8 @@ from missionsafety.lessons.models import Observation
 
 from .conftest import full_odcr
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
 
 def submit(w: Any, actor: Any = None, **kw: Any) -> Observation:
     data = {
@@ -233,12 +235,32 @@ def test_attachments_are_limited_and_served_to_who_may_see(
     client = client_for(world.coy_leader)
     response = client.post(
         reverse("lessons:attachment_add", kwargs={"pk": obs.pk}),
-        {"file": SimpleUploadedFile("schets.png", b"\x89PNG....", "image/png")},
+        {"file": SimpleUploadedFile("schets.png", PNG, "image/png")},
     )
     assert response.status_code == 302
     attachment = obs.attachments.get()
     url = reverse("lessons:attachment", kwargs={"pk": attachment.pk})
     download = client_for(world.bde13_safety).get(url)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"\x89PNG...."
+    assert b"".join(download.streaming_content) == PNG
     assert client_for(world.bde43_safety).get(url).status_code == 404
+
+
+def test_an_attachment_whose_content_does_not_match_its_name_is_refused(
+    world: Any, client_for: Any
+) -> None:
+    obs = submit(world)
+    response = client_for(world.coy_leader).post(
+        reverse("lessons:attachment_add", kwargs={"pk": obs.pk}),
+        {"file": SimpleUploadedFile("schets.pdf", b"MZ\x90\x00 not a pdf", "x")},
+        follow=True,
+    )
+    assert "schets.pdf bevat niet wat de naam zegt (.pdf)" in response.content.decode()
+    assert not obs.attachments.exists()
+    with pytest.raises(ValidationError) as exc:
+        services.attachment_add(
+            actor=world.coy_leader,
+            observation=obs,
+            upload=SimpleUploadedFile("notitie.txt", b"\x00\x01\x02binary"),
+        )
+    assert "file" in exc.value.error_dict

@@ -32,6 +32,19 @@ def test_overview_shows_levels_stop_and_awaiting(world: Any, client_for: Any) ->
     ) in body
 
 
+def test_a_row_leads_to_the_deployment_and_to_its_register(
+    world: Any, client_for: Any
+) -> None:
+    body = client_for(world.jfc_safety).get(reverse("reports:dashboard")).content
+    deployment = reverse("deployments:detail", args=[world.dep.pk])
+    register = reverse("risks:register", args=[world.dep.pk])
+    assert (
+        f'<a href="{deployment}"><strong>{world.dep.code}</strong><br>'
+        f"{world.dep.name}</a>"
+    ).encode() in body
+    assert f'href="{register}">Risicoregister</a>'.encode() in body
+
+
 def test_outsider_sees_none_of_it(world: Any, client_for: Any) -> None:
     assess(world, make_risk(world))
     body = client_for(world.bde43_safety).get(reverse("reports:dashboard")).content

@@ -126,11 +126,14 @@ def decision_accept(
     conditions: str = "",
     valid_until: datetime.date | None = None,
     rationale: str = "",
+    decided_at: datetime.datetime | None = None,
 ) -> Decision:
     """Accept the residual risk of the current assessment, with the authority for it.
 
     Refused (NotAllowed, with the authority required and who holds it) without
     that authority; refused while a party the rule names was not consulted.
+    ``decided_at`` records an acceptance made earlier (imports, demo data): its
+    validity then counts from that day, and may already have run out.
     """
     require_writer(actor)
     risk = locked_risk(risk)
@@ -178,7 +181,12 @@ def decision_accept(
                 }
             }
         )
-    today = timezone.localdate()
+    now = timezone.now()
+    if decided_at is not None and decided_at > now:
+        raise ValidationError(
+            {"decided_at": _("A decision cannot be dated in the future.")}
+        )
+    today = timezone.localdate(decided_at or now)
     latest = today + datetime.timedelta(days=requirement.rule.validity_days)
     valid_until = valid_until or latest
     if valid_until > latest:
@@ -211,6 +219,7 @@ def decision_accept(
                 rationale=rationale,
                 conditions=conditions or "",
                 valid_until=valid_until,
+                decided_at=decided_at or now,
             )
     except IntegrityError as exc:
         raise ValidationError(
@@ -235,22 +244,19 @@ def decision_accept(
             "escalation_echelon",
         ],
     )
-    record_change(
-        actor=actor,
-        obj=risk,
-        action="accept",
-        before=before,
-        after={
-            "decision": decision.pk,
-            "assessment": assessment.sequence,
-            "level": decision.level,
-            "authority": requirement.text,
-            "decided_for": organisation.short_name,
-            "parties_consulted": sorted(str(p.organisation) for p in consulted),
-            "conditions": conditions,
-            "valid_until": valid_until,
-        },
-    )
+    after = {
+        "decision": decision.pk,
+        "assessment": assessment.sequence,
+        "level": decision.level,
+        "authority": requirement.text,
+        "decided_for": organisation.short_name,
+        "parties_consulted": sorted(str(p.organisation) for p in consulted),
+        "conditions": conditions,
+        "valid_until": valid_until,
+    }
+    if decided_at is not None:
+        after["decided_at"] = decided_at
+    record_change(actor=actor, obj=risk, action="accept", before=before, after=after)
     publish("risk.accepted", risk=risk, decision=decision, actor=actor)
     return decision
 

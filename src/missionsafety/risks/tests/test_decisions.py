@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from missionsafety.core.events import subscribe
+from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.models import Phase
 from missionsafety.organisations import services as org_services
 from missionsafety.risks import authority, services
@@ -175,6 +177,39 @@ def test_expired_acceptance_shows_for_review(world: Any, client_for: Any) -> Non
     assert expired_on in page.content.decode()
     api = client_for(world.bde13_safety).get(f"/api/v1/risks/{risk.pk}").json()
     assert api["acceptance_expired"] is True
+
+
+def test_an_earlier_acceptance_counts_its_validity_from_its_day(world: Any) -> None:
+    risk = make_risk(world, title="Eerder aanvaard")
+    assessment = assess(world, risk, residual=("D", "III"))  # L: 180 days
+    long_ago = timezone.now() - datetime.timedelta(days=200)
+    with pytest.raises(ValidationError) as refused:
+        services.decision_accept(
+            actor=world.coy_commander,
+            risk=fresh(risk),
+            assessment=assessment,
+            decided_at=long_ago,
+            valid_until=world.today,
+        )
+    assert "valid_until" in refused.value.error_dict
+    with pytest.raises(ValidationError) as refused:
+        services.decision_accept(
+            actor=world.coy_commander,
+            risk=fresh(risk),
+            assessment=assessment,
+            decided_at=timezone.now() + datetime.timedelta(days=1),
+        )
+    assert "decided_at" in refused.value.error_dict
+    decision = services.decision_accept(
+        actor=world.coy_commander,
+        risk=fresh(risk),
+        assessment=assessment,
+        decided_at=long_ago,
+    )
+    assert decision.decided_at == long_ago
+    assert fresh(risk).acceptance_expires_on == timezone.localdate(
+        long_ago
+    ) + datetime.timedelta(days=180)
 
 
 def test_deployment_phase_change_moves_the_chain(world: Any) -> None:

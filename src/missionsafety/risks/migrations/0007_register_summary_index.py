@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('deployments', '0002_initial'),
         ('organisations', '0001_initial'),
-        ('risks', '0005_register_indexes'),
+        ('risks', '0006_decision_decided_at_default'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
