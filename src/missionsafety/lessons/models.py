@@ -323,7 +323,10 @@ class Lesson(Released, VersionedModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "due_date"], name="lesson_status_due_idx"),
-            models.Index(fields=["deployment", "status"], name="lesson_dep_idx"),
+            # A deployment's lessons by state, and its overdue remedial actions.
+            models.Index(
+                fields=["deployment", "status", "due_date"], name="lesson_dep_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -263,10 +263,12 @@ def earlier_lessons_review(deployment: Deployment) -> dict[str, Any]:
 def deployment_review_panel(*, user: Any, deployment: Deployment) -> dict[str, Any]:
     """The earlier lessons of a deployment, reviewed or not, that the user may see."""
     reviewed = reviewed_lesson_ids(deployment)
-    visible = Lesson.objects.visible_to(user) if not sees_everything(user) else None
-    qs = earlier_lessons(deployment).select_related("deployment")
-    if visible is not None:
-        qs = qs.filter(id__in=visible.values("id"))
+    qs = earlier_lessons(deployment)
+    if not sees_everything(user):
+        # One WHERE with both conditions: "id IN (visible lessons)" made the
+        # database list every visible lesson of every deployment first.
+        qs = qs & Lesson.objects.visible_to(user)
+    qs = qs.select_related("deployment")
     lessons = list(qs.order_by("-identified_on")[:30])
     return {
         "lessons": [(lesson, lesson.pk in reviewed) for lesson in lessons],
