@@ -8,6 +8,7 @@ entry (FTS5 triggers on SQLite, a generated column on PostgreSQL).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +24,7 @@ from missionsafety.lessons.search import clean_text
 from missionsafety.lessons.text import index_terms, words
 
 
+@functools.lru_cache(maxsize=4096)
 def theatre_key(theatre: str) -> str:
     """The country of a theatre: "Litouwen (Rukla)" → "litouwen"."""
     found = words(theatre)

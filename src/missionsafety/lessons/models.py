@@ -327,6 +327,25 @@ class Lesson(Released, VersionedModel):
             models.Index(
                 fields=["deployment", "status", "due_date"], name="lesson_dep_due_idx"
             ),
+            # An action body's overdue remedial actions (organisation page).
+            models.Index(
+                fields=["action_body", "status", "due_date"],
+                name="lesson_body_due_idx",
+            ),
+            # Earlier rotations' lessons, newest first, with the visibility
+            # columns: the deployment page's panel sorts thousands of them
+            # without reading their texts.
+            models.Index(
+                fields=[
+                    "deployment",
+                    "status",
+                    "identified_on",
+                    "releasability",
+                    "action_body",
+                    "tasking_authority",
+                ],
+                name="lesson_dep_list_idx",
+            ),
         ]
 
     def __str__(self) -> str:
