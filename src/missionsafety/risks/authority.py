@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from missionsafety.core.i18n import pick
@@ -239,16 +240,22 @@ def deciding_organisation(
 
 def holders_of(requirement: Requirement, deployment: Deployment) -> list[str]:
     """Names of the commanders who could take the decision today."""
+    chain_orgs = _chain_party_orgs(deployment, requirement.chain)
+    # Only a chain party, a unit under one, or the defence staff can qualify:
+    # asking for those leaves out the thousands of other commanders.
+    near = Q(organisation__echelon__gte=DEFENCE)
+    for org in chain_orgs:
+        near |= Q(organisation__path__startswith=org.path)
     memberships = list(
         Membership.objects.current()
         .filter(
+            near,
             role="commander",
             user__is_active=True,
             organisation__echelon__gte=requirement.echelon,
         )
         .select_related("user", "organisation")
     )
-    chain_orgs = _chain_party_orgs(deployment, requirement.chain)
     tree = _Tree(i for m in memberships for i in m.organisation.ancestor_ids)
     names = [
         f"{m.user.display_name} ({m.organisation.short_name})"
