@@ -215,7 +215,9 @@ def earlier_lessons(deployment: Deployment) -> QuerySet[Lesson]:
         pk=deployment.pk
     )
     same_theatre = [
-        d.pk for d in earlier.only("id", "theatre") if theatre_key(d.theatre) == key
+        pk
+        for pk, theatre in earlier.values_list("id", "theatre")
+        if theatre_key(theatre) == key
     ]
     party_deployments = Party.objects.filter(organisation_id__in=scope).values(
         "deployment_id"
