@@ -190,13 +190,16 @@ def test_title_matches_come_before_newer_text_matches(
 @sqlite_only
 def test_suggestions_keep_the_rare_words_of_a_long_title(common: Any) -> None:
     # "munitie" matches a dozen entries, "ontstekers" one: with at most two
-    # matches to rank, the suggestion looks for the rare word only.
-    words = parse_query("Munitie en ontstekers")
-    kept, match_all = search._distinctive(words)
-    assert [w.word for w in kept] == ["ontstekers"] and match_all is False
-    # Every word common: all of them must match.
-    kept, match_all = search._distinctive(parse_query("Munitie nat"))
-    assert len(kept) == 2 and match_all is True
+    # matches to rank, the suggestion looks for the rare word first, then
+    # for the two rarest.
+    plans = search._distinctive(parse_query("Munitie en ontstekers"))
+    assert [([w.word for w in ws], all_) for ws, all_ in plans] == [
+        (["ontstekers"], False),
+        (["ontstekers", "munitie"], False),
+    ]
+    # Every word common: the two rarest together, then the rarest alone.
+    plans = search._distinctive(parse_query("Munitie nat"))
+    assert [(len(ws), all_) for ws, all_ in plans] == [(2, True), (1, False)]
     hits = search.suggestions(
         user=common.w.bde13_safety,
         text="Munitie en ontstekers",
@@ -205,3 +208,14 @@ def test_suggestions_keep_the_rare_words_of_a_long_title(common: Any) -> None:
         exclude_deployment_id=common.w.dep.pk,
     )
     assert hits and hits[0].title == common.fuzes.title
+
+
+@postgresql_only
+def test_word_counts_come_from_the_planner(spread: Any) -> None:
+    # PostgreSQL has no cheap count of a word's matches: the planner's
+    # estimate from the column's statistics ranks the words instead.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE lessons_searchentry")
+    counts = search._word_counts(parse_query("munitie ontstekers"))
+    assert len(counts) == 2 and all(n >= 0 for n in counts)
+    assert counts[0] >= counts[1]  # munitie is in more entries than ontstekers
