@@ -39,17 +39,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from missionsafety.perf.stats import percentile
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "missionsafety.test_settings")
 
 ROWS = {"one": 100_000, "many": 1_000_000}
 DEPLOYMENTS = {"one": 1, "many": 1_000}
 INBOX = 10_000
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))
-    return ordered[index]
 
 
 def load() -> str:

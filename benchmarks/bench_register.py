@@ -32,6 +32,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from missionsafety.perf.stats import percentile
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "missionsafety.test_settings")
 
 
@@ -288,11 +291,6 @@ def _load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def _pct(times: list[float], p: float) -> float:
-    times = sorted(times)
-    return times[min(len(times) - 1, int(len(times) * p))]
-
-
 def _measure(args: argparse.Namespace, w: object, targets: dict) -> None:
     from django.db import connection
     from django.test import Client
@@ -333,7 +331,7 @@ def _measure(args: argparse.Namespace, w: object, targets: dict) -> None:
         _report_queries(label, q.captured_queries, connection)
         _profile(label, c, url)
         print(
-            f"{label:30} {statistics.median(times):7.1f} {_pct(times, 0.95):7.1f} "
+            f"{label:30} {statistics.median(times):7.1f} {percentile(times, 95):7.1f} "
             f"{min(times):6.1f} {len(q):7d} {sql_ms:7.1f} "
             f"{len(response.content) / 1024:5.0f}  {_load()}",
             flush=True,
@@ -436,7 +434,7 @@ def _writes(args: argparse.Namespace, w: object, dep: int, client) -> None:
     for (label, n), times in zip(nq.items(), (assess_times, decide_times), strict=True):
         print(
             f"{'write: ' + label:30} {statistics.median(times):7.1f} "
-            f"{_pct(times, 0.95):7.1f} {min(times):6.1f} {n:7d} {'':>7} {'':>5}  {_load()}"
+            f"{percentile(times, 95):7.1f} {min(times):6.1f} {n:7d} {'':>7} {'':>5}  {_load()}"
         )
 
 

@@ -33,6 +33,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from missionsafety.perf.stats import percentile  # noqa: E402
+
 DEPLOYMENTS = 1000
 OBSERVATIONS = 60_000
 LESSONS = 40_000
@@ -147,11 +149,6 @@ QUERIES = [
 USERS = ["bench.ivd", "bench.bde", "bench.jfc"]
 
 
-def percentile(times: list[float], p: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
-
-
 def main() -> None:
     from missionsafety.deployments.models import Deployment
     from missionsafety.lessons.search import Filters, run_search
@@ -199,7 +196,7 @@ def main() -> None:
             total = f"{'>' if getattr(results, 'more', False) else ''}{results.total}"
             print(
                 f"{username:10} {label[:44]:44} {total:>9} "
-                f"{statistics.median(times):7.1f} {percentile(times, 0.95):7.1f}"
+                f"{statistics.median(times):7.1f} {percentile(times, 95):7.1f}"
                 f" {statistics.median(cpu):7.1f}"
             )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
