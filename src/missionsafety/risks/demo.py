@@ -42,13 +42,59 @@ def _assess(
     )
 
 
+def _consult(ctx: DemoContext, risk: Risk, commander: str) -> str:
+    """Ask the parties the rule names; whoever answers for a party agrees. For
+    a party without anyone in the demo, the note of a consultation by phone."""
+    from missionsafety.organisations.models import Membership
+    from missionsafety.risks import authority
+
+    requirement = authority.requirement_for(risk)
+    if requirement is None:
+        return ""
+    actor = ctx.user(commander)
+    organisation = authority.deciding_organisation(
+        actor, requirement, risk.deployment
+    )
+    state = services.consultation_state(
+        risk=risk, rule=requirement.rule, organisation=organisation
+    )
+    ask = [row.party for row in state if not row.answered and not row.consultation]
+    if ask:
+        services.consultation_request(actor=actor, risk=risk, parties=ask)
+    unanswered = []
+    for consultation in risk.consultations.filter(
+        assessment_id=risk.current_assessment_id, answer=""
+    ).select_related("party__organisation"):
+        answerer = (
+            Membership.objects.current()
+            .filter(
+                organisation_id=consultation.party.organisation_id,
+                role__in=services.ANSWER_ROLES,
+            )
+            .select_related("user")
+            .first()
+        )
+        if answerer is None:
+            unanswered.append(consultation.party.organisation.short_name)
+            continue
+        services.consultation_answer(
+            actor=answerer.user, consultation=consultation, answer="agree"
+        )
+    if not unanswered:
+        return ""
+    names = ", ".join(unanswered)
+    return f"Telefonisch overleg met de S3 van {names} op {ctx.today.isoformat()}."
+
+
 def _accept(ctx: DemoContext, risk: Risk, commander: str, **kw: Any) -> Decision:
+    risk = Risk.objects.select_related("deployment").get(pk=risk.pk)
+    note = _consult(ctx, risk, commander)
     risk = Risk.objects.select_related("deployment").get(pk=risk.pk)
     return services.decision_accept(
         actor=ctx.user(commander),
         risk=risk,
         assessment=risk.current_assessment,
-        parties_consulted=risk.deployment.party_list,
+        consultation_note=note,
         rationale=kw.pop(
             "rationale", "Beheersmaatregelen afdoende; restrisico aanvaard."
         ),

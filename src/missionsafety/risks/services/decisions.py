@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +13,6 @@ from missionsafety.audit.services import record_change
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.core.permissions import require, require_writer
-from missionsafety.deployments.models import Party
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,
@@ -23,11 +21,11 @@ from missionsafety.risks.models import (
 )
 from missionsafety.risks.services.common import (
     S,
-    check_party,
     locked_risk,
     move_status,
     save_risk,
 )
+from missionsafety.risks.services.consultations import consultation_state
 
 # -- decisions ------------------------------------------------------------
 
@@ -122,7 +120,7 @@ def decision_accept(
     actor: Any,
     risk: Risk,
     assessment: Assessment | None,
-    parties_consulted: Iterable[Party] = (),
+    consultation_note: str = "",
     conditions: str = "",
     valid_until: datetime.date | None = None,
     rationale: str = "",
@@ -131,7 +129,10 @@ def decision_accept(
     """Accept the residual risk of the current assessment, with the authority for it.
 
     Refused (NotAllowed, with the authority required and who holds it) without
-    that authority; refused while a party the rule names was not consulted.
+    that authority; refused while a party the rule names has not answered the
+    consultation (unless ``consultation_note`` records, naming each of them, a
+    consultation held outside the system); an objection must be named in the
+    rationale. The decision keeps the answers it rests on.
     ``decided_at`` records an acceptance made earlier (imports, demo data): its
     validity then counts from that day, and may already have run out.
     """
@@ -149,38 +150,64 @@ def decision_accept(
         raise NotAllowed(
             authority.refusal_message(requirement), **requirement.as_details()
         )
-    consulted = list(parties_consulted)
-    for party in consulted:
-        check_party(risk.deployment, party, "parties_consulted")
-    # The decider's own party counts as consulted: its organisation, or the unit
-    # above it below formation level (a company deciding for its battalion).
-    own = {
-        p.pk
-        for p in risk.deployment.party_list
-        if p.organisation_id == organisation.pk
-        or (
-            p.organisation_id in organisation.ancestor_ids
-            and p.organisation.echelon < authority.FORMATION
-        )
-    }
-    done = {p.pk for p in consulted} | own
-    missing = [
-        p
-        for p in authority.required_consultation(risk, requirement.rule)
-        if p.pk not in done
-    ]
+    state = consultation_state(
+        risk=risk, rule=requirement.rule, organisation=organisation
+    )
+    note = (consultation_note or "").strip()
+    missing = [row.party for row in state if not row.answered]
     if missing:
+        names = ", ".join(p.organisation.short_name for p in missing)
+        if not note:
+            raise ValidationError(
+                {
+                    "consultation_note": _(
+                        "These parties have not answered the consultation "
+                        "(%(rule)s): %(parties)s. Accept once they have, or "
+                        "record who you consulted outside the system, when and how."
+                    )
+                    % {
+                        "rule": authority.consultation_hint(requirement.rule),
+                        "parties": names,
+                    }
+                }
+            )
+        unnamed = [
+            p.organisation.short_name
+            for p in missing
+            if p.organisation.short_name.lower() not in note.lower()
+        ]
+        if unnamed:
+            raise ValidationError(
+                {
+                    "consultation_note": _(
+                        "Name each party you consulted outside the system, with "
+                        "when and how; not named: %(parties)s."
+                    )
+                    % {"parties": ", ".join(unnamed)}
+                }
+            )
+    objections = [row for row in state if row.objects and not row.own]
+    unanswered = [
+        row.party.organisation.short_name
+        for row in objections
+        if row.party.organisation.short_name.lower() not in (rationale or "").lower()
+    ]
+    if unanswered:
         raise ValidationError(
             {
-                "parties_consulted": _(
-                    "Consult these parties before accepting (%(rule)s): %(parties)s."
+                "rationale": _(
+                    "%(parties)s objected. Say in the rationale why you accept "
+                    "nevertheless, naming the objection you answer."
                 )
-                % {
-                    "rule": authority.consultation_hint(requirement.rule),
-                    "parties": ", ".join(str(p.organisation) for p in missing),
-                }
+                % {"parties": ", ".join(unanswered)}
             }
         )
+    answers = [
+        row.consultation
+        for row in state
+        if row.consultation is not None and row.consultation.is_answered
+    ]
+    consulted = [row.party for row in state if row.answered] + missing
     now = timezone.now()
     if decided_at is not None and decided_at > now:
         raise ValidationError(
@@ -220,12 +247,24 @@ def decision_accept(
                 conditions=conditions or "",
                 valid_until=valid_until,
                 decided_at=decided_at or now,
+                consultation_note=note,
+                consultation_record=[
+                    {
+                        "party": row.party.organisation.short_name,
+                        "answer": "own party" if row.own else None,
+                    }
+                    if row.consultation is None or not row.consultation.is_answered
+                    else row.consultation.as_record()
+                    for row in state
+                    if row.answered
+                ],
             )
     except IntegrityError as exc:
         raise ValidationError(
             {"assessment": _("This assessment has already been accepted.")}
         ) from exc
     decision.parties_consulted.set(consulted)
+    decision.consultations.set(answers)
     before = {"status": risk.status, "stop_flag": risk.stop_flag}
     move_status(risk, S.ACCEPTED)
     risk.accepted_decision = decision
@@ -251,6 +290,8 @@ def decision_accept(
         "authority": requirement.text,
         "decided_for": organisation.short_name,
         "parties_consulted": sorted(str(p.organisation) for p in consulted),
+        "answers": {c.party.organisation.short_name: c.answer for c in answers},
+        "consultation_note": note,
         "conditions": conditions,
         "valid_until": valid_until,
     }
