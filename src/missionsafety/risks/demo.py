@@ -52,9 +52,7 @@ def _consult(ctx: DemoContext, risk: Risk, commander: str) -> str:
     if requirement is None:
         return ""
     actor = ctx.user(commander)
-    organisation = authority.deciding_organisation(
-        actor, requirement, risk.deployment
-    )
+    organisation = authority.deciding_organisation(actor, requirement, risk.deployment)
     state = services.consultation_state(
         risk=risk, rule=requirement.rule, organisation=organisation
     )
@@ -63,7 +61,7 @@ def _consult(ctx: DemoContext, risk: Risk, commander: str) -> str:
         services.consultation_request(actor=actor, risk=risk, parties=ask)
     unanswered = []
     for consultation in risk.consultations.filter(
-        assessment_id=risk.current_assessment_id, answer=""
+        assessment=risk.current_assessment, answer=""
     ).select_related("party__organisation"):
         answerer = (
             Membership.objects.current()
