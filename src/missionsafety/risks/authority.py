@@ -33,7 +33,7 @@ The rule, in one place (README "Decisions and authority" repeats it):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
@@ -246,6 +246,18 @@ def deciding_organisation(
     return None
 
 
+def line_organisation(
+    user: Any, requirement: Requirement, deployment: Deployment
+) -> Organisation | None:
+    """The organisation on the line in whose name the user may reject or
+    escalate: the one that may decide, else one on the line at any echelon."""
+    held = deciding_organisation(user, requirement, deployment)
+    if held is not None:
+        return held
+    anywhere = replace(requirement, echelon=0, top_level=False)
+    return deciding_organisation(user, anywhere, deployment)
+
+
 def holder_memberships(
     requirement: Requirement, deployment: Deployment
 ) -> list[Membership]:
@@ -347,6 +359,19 @@ def refusal_message(requirement: Requirement) -> str:
     return _(
         "You cannot accept this risk: a %(level)s residual risk in the %(chain)s "
         "needs the %(authority)s. Who can decide: %(holders)s. Escalate it instead."
+    ) % {
+        "level": requirement.level,
+        "chain": requirement.chain_label,
+        "authority": requirement.text,
+        "holders": ", ".join(requirement.holders) or _("nobody at the moment"),
+    }
+
+
+def off_line_message(requirement: Requirement) -> str:
+    return _(
+        "You are not on the line of command of this deployment's unit: a "
+        "%(level)s residual risk in the %(chain)s needs the %(authority)s. Who "
+        "can decide: %(holders)s."
     ) % {
         "level": requirement.level,
         "chain": requirement.chain_label,

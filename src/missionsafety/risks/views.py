@@ -340,10 +340,6 @@ def risk_decide(request: AuthedRequest, pk: int) -> HttpResponse:
                 % {"outcome": decision.get_outcome_display()},
             )
             return redirect("risks:detail", pk=risk.pk)
-    if refused:
-        # The page keeps what was typed and offers escalation instead.
-        form.data = form.data.copy()  # type: ignore[attr-defined]
-        form.data["outcome"] = Decision.Outcome.ESCALATE  # type: ignore[index]
     risk = selectors.risk_get(user=request.user, pk=pk)
     return render(
         request,

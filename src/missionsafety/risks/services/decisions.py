@@ -102,16 +102,15 @@ def _decision(
     )
 
 
-def _commander_org(actor: Any, risk: Risk) -> Any:
-    from missionsafety.core.permissions import acting_parties, current_memberships
-
-    commands = [m for m in current_memberships(actor) if m.role == "commander"]
-    parties = {p.organisation_id for p in acting_parties(actor, risk.deployment)}
-    for membership in sorted(commands, key=lambda m: -m.organisation.echelon):
-        scope = set(membership.organisation.ancestor_ids)
-        if parties & scope:
-            return membership.organisation
-    return commands[0].organisation if commands else None
+def _on_line(actor: Any, risk: Risk, requirement: authority.Requirement) -> Any:
+    """The actor's organisation on the line, or a refusal naming the holders."""
+    organisation = authority.line_organisation(actor, requirement, risk.deployment)
+    if organisation is None:
+        authority.holders_of(requirement, risk.deployment)
+        raise NotAllowed(
+            authority.off_line_message(requirement), **requirement.as_details()
+        )
+    return organisation
 
 
 @transaction.atomic
@@ -313,13 +312,14 @@ def decision_reject(
     if not (rationale or "").strip():
         raise ValidationError({"rationale": _("Say why the risk goes back.")})
     requirement = _requirement(risk)
+    organisation = _on_line(actor, risk, requirement)
     decision = _decision(
         risk=risk,
         assessment=assessment,
         outcome=Decision.Outcome.REJECT,
         actor=actor,
         requirement=requirement,
-        decided_for=_commander_org(actor, risk),
+        decided_for=organisation,
         rationale=rationale.strip(),
     )
     move_status(risk, S.REJECTED)
@@ -348,6 +348,7 @@ def decision_escalate(
     assessment = _decision_checks(risk, assessment)
     requirement = _requirement(risk)
     own = authority.deciding_organisation(actor, requirement, risk.deployment)
+    member = own or _on_line(actor, risk, requirement)
     if own is not None and requirement.echelon >= authority.DEFENCE:
         raise ValidationError(
             {"__all__": _("There is no higher level to escalate to; decide here.")}
@@ -363,7 +364,7 @@ def decision_escalate(
         outcome=Decision.Outcome.ESCALATE,
         actor=actor,
         requirement=requirement,
-        decided_for=own or _commander_org(actor, risk),
+        decided_for=member,
         rationale=rationale.strip(),
         escalated_to=target,
     )

@@ -65,12 +65,17 @@ def test_demo_commander_of_42_blj_decides_only_where_42_blj_is_on_the_line(
             assert not any("(42 BLJ)" in h for h in holders), risk
             checked += 1
             if risk.status == Risk.Status.AWAITING_DECISION:
-                response = api.post(
-                    f"/api/v1/risks/{risk.pk}/decisions",
-                    {"outcome": "accept", "assessment_id": risk.current_assessment_id},
-                    content_type="application/json",
-                )
-                assert response.status_code == 403, risk
+                for outcome in ("accept", "reject", "escalate"):
+                    response = api.post(
+                        f"/api/v1/risks/{risk.pk}/decisions",
+                        {
+                            "outcome": outcome,
+                            "assessment_id": risk.current_assessment_id,
+                            "rationale": "Niet op mijn lijn.",
+                        },
+                        content_type="application/json",
+                    )
+                    assert response.status_code == 403, (risk, outcome)
                 refused += 1
     assert checked and refused
     # On R12, where 42 BLJ is the deployed unit, it decides at battalion level.

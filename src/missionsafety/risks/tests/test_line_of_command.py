@@ -109,6 +109,18 @@ def test_sibling_battalion_is_refused_and_named_nowhere(
     )
     assert refused.status_code == 403
     assert any("17 PAINFBAT" in h for h in refused.json()["holders"])
+    for outcome in ("reject", "escalate"):
+        other = api_for(w.bn_commander).post(
+            f"/api/v1/risks/{risk.pk}/decisions",
+            {
+                "outcome": outcome,
+                "assessment_id": risk.current_assessment_id,
+                "rationale": "Niet mijn bataljon.",
+            },
+            content_type="application/json",
+        )
+        assert other.status_code == 403, outcome
+        assert any("17 PAINFBAT" in h for h in other.json()["holders"])
     assert not Decision.objects.filter(risk=risk).exists()
     page = client_for(w.bn_commander).get(reverse("risks:awaiting"))
     assert risk.title not in page.content.decode()
