@@ -307,3 +307,30 @@ def test_answer_reaches_who_asked(
     note = Notification.objects.get(kind="consultation_answered")
     assert note.recipient == w.bde13_safety
     assert "Staf CLAS" in note.title
+
+
+def test_decision_form_records_a_consultation_outside_the_system(
+    world: Any, client_for: Any
+) -> None:
+    w = world
+    risk = high(w)
+    url = reverse("risks:decide", args=[risk.pk])
+    jfc = client_for(w.jfc_commander)
+    partial = {
+        "outcome": "accept",
+        "assessment": risk.current_assessment_id,
+        "consultation_note": "Telefonisch met Staf CLAS, 1 december.",
+        "rationale": "Aanvaardbaar.",
+    }
+    refused = jfc.post(url, partial)
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "niet genoemd: 13 LBR" in html
+    assert "Telefonisch met Staf CLAS, 1 december." in html  # nothing lost
+    assert not Decision.objects.filter(risk=risk).exists()
+    note = "Telefonisch met Staf CLAS en 13 LBR (KAP de Boer), 1 december."
+    accepted = jfc.post(url, {**partial, "consultation_note": note})
+    assert accepted.status_code == 302
+    page = jfc.get(reverse("risks:detail", args=[risk.pk])).content.decode()
+    assert "Buiten het systeem geraadpleegd:" in page
+    assert "13 LBR (KAP de Boer)" in page
