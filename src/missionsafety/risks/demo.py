@@ -56,28 +56,32 @@ def _consult(ctx: DemoContext, risk: Risk, commander: str) -> str:
     state = services.consultation_state(
         risk=risk, rule=requirement.rule, organisation=organisation
     )
-    ask = [row.party for row in state if not row.answered and not row.consultation]
-    if ask:
-        services.consultation_request(actor=actor, risk=risk, parties=ask)
-    unanswered = []
-    for consultation in risk.consultations.filter(
-        assessment=risk.current_assessment, answer=""
-    ).select_related("party__organisation"):
-        answerer = (
+
+    def answerer(party: Any) -> Any:
+        found = (
             Membership.objects.current()
             .filter(
-                organisation_id=consultation.party.organisation_id,
-                role__in=services.ANSWER_ROLES,
+                organisation_id=party.organisation_id, role__in=services.ANSWER_ROLES
             )
             .select_related("user")
             .first()
         )
-        if answerer is None:
-            unanswered.append(consultation.party.organisation.short_name)
-            continue
-        services.consultation_answer(
-            actor=answerer.user, consultation=consultation, answer="agree"
-        )
+        return found.user if found else None
+
+    missing = [row.party for row in state if not row.answered and not row.consultation]
+    people = {p.pk: answerer(p) for p in missing}
+    # Parties without anyone in the demo were consulted by phone (the note).
+    unanswered = [p.organisation.short_name for p in missing if not people[p.pk]]
+    ask = [p for p in missing if people[p.pk]]
+    if ask:
+        for consultation in services.consultation_request(
+            actor=actor, risk=risk, parties=ask
+        ):
+            services.consultation_answer(
+                actor=people[consultation.party_id],
+                consultation=consultation,
+                answer="agree",
+            )
     if not unanswered:
         return ""
     names = ", ".join(unanswered)
