@@ -132,6 +132,8 @@ def test_journey_on_pages(world: Any, client_for: Any) -> None:
         assert ChangeRecord.objects.for_object(control).filter(action="create")
     history = safety.get(reverse("audit:history", args=["risks.risk", risk.pk]))
     assert history.status_code == 200
+    assert "raadpleging gevraagd" in history.content.decode()
+    assert "raadpleging beantwoord" in history.content.decode()
 
 
 def test_journey_through_the_api(world: Any, api_for: Any) -> None:
