@@ -81,7 +81,9 @@ def heatmap(
                 )
             )
         rows.append(
-            Row(severity=Axis(code=sev["code"], name=pick(sev.get("name"))), cells=cells)
+            Row(
+                severity=Axis(code=sev["code"], name=pick(sev.get("name"))), cells=cells
+            )
         )
     caption = (
         _("Inherent risk: number of risks per probability and severity")

@@ -58,3 +58,12 @@ def field_anchor(field: Any) -> str:
 def error_count(form: Any) -> int:
     """How many messages a form's error summary lists."""
     return sum(len(errors) for errors in form.errors.values())
+
+
+@register.filter
+def at(sequence: Any, index: int) -> Any:
+    """The item at ``index`` of a list or tuple (e.g. the header of a column)."""
+    try:
+        return sequence[index]
+    except (IndexError, KeyError, TypeError):
+        return ""
