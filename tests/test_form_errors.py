@@ -118,3 +118,21 @@ def test_choices_shown_as_radio_buttons_are_a_fieldset_with_a_legend(
     assert 'aria-describedby="id_answer_error"' in html
     assert field_anchor(form["answer"]) == "id_answer_0"
     assert 'href="#id_answer_0"' in html and 'id="id_answer_0"' in html
+
+
+def test_no_control_on_any_page_points_at_a_missing_id(
+    world: Any, client_for: Any
+) -> None:
+    from tests.test_phone_tables import html_pages
+
+    broken = []
+    for url, target in html_pages(world):
+        response = client_for(target.get("insider", world.bde13_safety)).get(url)
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        text = response.content.decode()
+        present = ids(text)
+        for tag in re.findall(r"<(?:input|select|textarea|fieldset)[^>]*>", text):
+            if not set(described_by(tag)) <= present:
+                broken.append(f"{url}: {tag}")
+    assert not broken, "\n".join(broken)
