@@ -1,11 +1,12 @@
 """API plumbing shared by every app: authentication, errors, common schemas."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
 
@@ -54,3 +55,20 @@ class ConflictOut(Schema):
 
 def api_user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
+
+
+# A reference to a stored object: a positive 64-bit integer, as the databases
+# store keys (a larger one would fail in SQL instead of answering 422).
+MAX_ID = 2**63 - 1
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# Beyond any list the product holds, and far below the 2^63 that databases take
+# as an OFFSET (a larger one is refused with 422 instead of failing in SQL).
+MAX_OFFSET = 1_000_000_000
+
+
+class Paging(LimitOffsetPagination):
+    """``?limit=&offset=`` with an offset the database can take."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)

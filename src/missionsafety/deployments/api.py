@@ -5,9 +5,9 @@ import datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import ConflictOut, ErrorOut, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments import services
 from missionsafety.deployments.models import Deployment, Party, Phase
@@ -93,7 +93,7 @@ def _organisation(pk: int) -> Organisation:
 
 
 @router.get("/deployments", response=list[DeploymentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_deployments(  # type: ignore[no-untyped-def]
     request: HttpRequest, phase: Phase | None = None, q: str = ""
 ):

@@ -6,9 +6,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import ConflictOut, ErrorOut, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.services import check_version
 from missionsafety.deployments.selectors import deployment_get
@@ -272,7 +272,7 @@ class EvaluationPatch(Schema):
     "/deployments/{deployment_id}/evaluations",
     response=list[EvaluationListOut],
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_deployment_evaluations(  # type: ignore[no-untyped-def]
     request: HttpRequest, deployment_id: int, show: str = ""
 ):

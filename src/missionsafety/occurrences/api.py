@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import ConflictOut, ErrorOut, ObjectId, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.occurrences import services
@@ -105,7 +105,7 @@ class OccurrenceIn(Schema):
     ammunition_involved: bool = False
     immediate_actions: str = ""
     description: str = ""
-    risk_ids: list[int] = Field(default_factory=list)
+    risk_ids: list[ObjectId] = Field(default_factory=list)
     persons: list[PersonIn] = Field(default_factory=list)
     idempotency_key: uuid.UUID | None = Field(
         None, description="Send the same key again and the first report is returned."
@@ -135,7 +135,7 @@ class TriageIn(Schema):
     actual_category: int = Field(..., ge=0, le=4)
     potential_category: int = Field(..., ge=0, le=4)
     investigation_level: Occurrence.InvestigationLevel | None = None
-    risk_ids: list[int] = Field(default_factory=list)
+    risk_ids: list[ObjectId] = Field(default_factory=list)
     note: str = ""
     to_status: Occurrence.Status | None = Field(
         None, description="Optionally move on after triage (e.g. investigating)."
@@ -175,7 +175,7 @@ def _detail(request: HttpRequest, pk: int) -> Occurrence:
     "/deployments/{deployment_id}/occurrences",
     response={200: list[OccurrenceListOut], 404: ErrorOut},
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_occurrences(  # type: ignore[no-untyped-def]
     request: HttpRequest, deployment_id: int, filters: Query[FiltersIn]
 ):

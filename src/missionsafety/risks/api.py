@@ -7,9 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import ConflictOut, ErrorOut, ObjectId, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.models import Party
 from missionsafety.deployments.selectors import deployment_get
@@ -195,7 +195,7 @@ class ControlPatch(Schema):
 class DecisionIn(Schema):
     outcome: Decision.Outcome
     assessment_id: int = Field(..., description="The assessment you decide on.")
-    parties_consulted: list[int] = Field(default_factory=list)
+    parties_consulted: list[ObjectId] = Field(default_factory=list)
     conditions: str = ""
     valid_until: datetime.date | None = None
     rationale: str = ""
@@ -339,7 +339,7 @@ class _DetailOut(RiskDetailOut):
 # -- endpoints ----------------------------------------------------------------
 
 
-class RegisterPagination(LimitOffsetPagination):
+class RegisterPagination(Paging):
     """Limit/offset, with control counts added to the page only."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):  # type: ignore[no-untyped-def,override]
@@ -450,7 +450,7 @@ def transition_risk(request: HttpRequest, risk_id: int, payload: StatusIn):  # t
 
 
 @router.get("/risks/{risk_id}/controls", response=list[ControlOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_controls(request: HttpRequest, risk_id: int):  # type: ignore[no-untyped-def]
     risk = selectors.risk_get(user=api_user(request), pk=risk_id)
     return risk.controls.select_related("owner_party__organisation").order_by(
@@ -567,7 +567,7 @@ def get_heatmap(request: HttpRequest, deployment_id: int):  # type: ignore[no-un
 
 
 @router.get("/matrices", response=list[MatrixOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_matrices(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Risk matrices with their acceptance rules."""
     return selectors.matrices().prefetch_related("deployments")
