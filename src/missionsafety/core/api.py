@@ -6,7 +6,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
+from ninja.openapi import schema as openapi_schema
 from ninja.pagination import LimitOffsetPagination
+from ninja.schema import NinjaGenerateJsonSchema
+from pydantic.json_schema import CoreModeRef, DefsRef
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
 
@@ -72,3 +75,39 @@ class Paging(LimitOffsetPagination):
 
     class Input(LimitOffsetPagination.Input):
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class UniqueNames(NinjaGenerateJsonSchema):
+    """Name a schema component after its class *and* the classes it is nested in.
+
+    Django nests choices in their model (``Control.Kind``, ``Thread.Kind``);
+    named ``Kind`` alone, the components of different apps overwrote each other
+    in the OpenAPI document (django-ninja merges every model's definitions by
+    name), so fields documented another model's values. ``ControlKind`` and
+    ``ThreadKind`` cannot collide.
+    """
+
+    def get_defs_ref(self, core_mode_ref: CoreModeRef) -> DefsRef:
+        defs_ref = super().get_defs_ref(core_mode_ref)
+        core_ref, mode = core_mode_ref
+        if "[" in core_ref:  # generic types keep pydantic's names
+            return defs_ref
+        dotted = core_ref.rsplit(":", 1)[0].split(".")
+        classes: list[str] = []
+        for part in reversed(dotted):
+            if not part[:1].isupper():
+                break
+            classes.insert(0, part)
+        if len(classes) < 2:
+            return defs_ref
+        name = self.normalize_name("".join(classes))
+        choices = self._prioritized_defsref_choices[defs_ref]
+        choices[:2] = [
+            DefsRef(name),
+            DefsRef(f"{name}-{'Input' if mode == 'validation' else 'Output'}"),
+        ]
+        return defs_ref
+
+
+# django-ninja builds its OpenAPI document with the generator its module names.
+openapi_schema.NinjaGenerateJsonSchema = UniqueNames  # type: ignore[misc]
