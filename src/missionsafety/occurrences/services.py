@@ -38,6 +38,9 @@ from missionsafety.organisations.models import Organisation
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
+# Nothing reported happened before this; far older moments do not even convert
+# to UTC (0001-01-01T00:30+01:00 lies in year 0).
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 EDITABLE_FIELDS = {
     "occurred_at",
@@ -158,6 +161,10 @@ def _check_when(occurred_at: datetime.datetime | None) -> None:
     if occurred_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError(
             {"occurred_at": _("The moment lies in the future; check date and time.")}
+        )
+    if occurred_at < EARLIEST:
+        raise ValidationError(
+            {"occurred_at": _("The moment lies before 1900; check date and time.")}
         )
 
 
