@@ -3,16 +3,21 @@
 from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from ninja.openapi import schema as openapi_schema
 from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.schema import NinjaGenerateJsonSchema
-from pydantic.json_schema import CoreModeRef, DefsRef
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
+from pydantic import field_validator
+from pydantic.json_schema import CoreModeRef, DefsRef
 
+from missionsafety.core.text import CONTROL_MESSAGE, control_character_paths
 from missionsafety.organisations.services import token_authenticate
 
 
@@ -45,6 +50,31 @@ NOT_ALLOWED = _("Not allowed.")
 UNAUTHENTICATED = _("Authentication required: a valid token or session.")
 
 AUTH: list[APIKeyCookie | HttpBearer] = [BearerToken(), Session()]
+
+
+class InSchema(Schema):
+    """A request body or query: text holding a control character answers 422."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        if control_character_paths(value):
+            raise ValueError(str(CONTROL_MESSAGE))
+        return value
+
+
+class TextParser(Parser):
+    """Query and form parameters with a control character answer 422 by name
+    (request bodies are checked by ``InSchema``)."""
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: Any
+    ) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        bad = control_character_paths(result)
+        if bad:
+            raise ValidationError({name: [CONTROL_MESSAGE] for name in bad})
+        return result
 
 
 class ErrorOut(Schema):

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from missionsafety.core.api import ErrorOut, Paging, api_user
+from missionsafety.core.api import ErrorOut, InSchema, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.feedback import services
@@ -58,7 +58,7 @@ class ThreadDetailOut(ThreadOut):
         return list(obj.messages.all())
 
 
-class ThreadIn(Schema):
+class ThreadIn(InSchema):
     deployment_id: int
     to_organisation_id: int = Field(
         ..., description="An organisation that is a party to the deployment."
@@ -73,7 +73,7 @@ class ThreadIn(Schema):
     due_date: datetime.date | None = None
 
 
-class MessageIn(Schema):
+class MessageIn(InSchema):
     body: str = Field(..., min_length=1)
 
 

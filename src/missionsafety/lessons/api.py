@@ -7,7 +7,14 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, ObjectId, Paging, api_user
+from missionsafety.core.api import (
+    ConflictOut,
+    ErrorOut,
+    InSchema,
+    ObjectId,
+    Paging,
+    api_user,
+)
 from missionsafety.deployments.models import Phase
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.lessons import search, selectors, services
@@ -68,7 +75,7 @@ class ObservationOut(Schema):
         return [o.pk for o in obj.released_to.all()]
 
 
-class ObservationIn(Schema):
+class ObservationIn(InSchema):
     deployment_id: int
     title: str = Field(..., max_length=200)
     observation: str = Field(..., max_length=20000)
@@ -85,7 +92,7 @@ class ObservationIn(Schema):
     released_to: list[ObjectId] = Field(default_factory=list, max_length=50)
 
 
-class ObservationPatch(Schema):
+class ObservationPatch(InSchema):
     version: int = Field(..., description="The version you edited; 409 if stale.")
     title: str | None = Field(None, max_length=200)
     observation: str | None = Field(None, max_length=20000)
@@ -123,7 +130,7 @@ class LessonOut(Schema):
     version: int
 
 
-class LessonIn(Schema):
+class LessonIn(InSchema):
     title: str = Field(..., max_length=200)
     observation_ids: list[ObjectId] = Field(..., min_length=1, max_length=100)
     root_cause: str = Field("", max_length=20000)
@@ -136,7 +143,7 @@ class LessonIn(Schema):
     categories: list[str] | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     to_status: Lesson.Status
     reason: str = Field("", max_length=4000)
     validation_evidence: str | None = Field(None, max_length=20000)
@@ -174,7 +181,7 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetOut]]
 
 
-class SearchParams(Schema):
+class SearchParams(InSchema):
     q: str = Field("", max_length=2000)
     type: str = ""
     theatre: str = ""

@@ -9,7 +9,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, ObjectId, Paging, api_user
+from missionsafety.core.api import (
+    ConflictOut,
+    ErrorOut,
+    InSchema,
+    ObjectId,
+    Paging,
+    api_user,
+)
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.occurrences import services
@@ -83,13 +90,13 @@ class OccurrenceOut(OccurrenceListOut):
         return getattr(obj, "_persons", None)
 
 
-class PersonIn(Schema):
+class PersonIn(InSchema):
     name: str = Field(..., min_length=1, max_length=200)
     role_in_occurrence: str = Field("", max_length=120)
     medical_details: str = ""
 
 
-class OccurrenceIn(Schema):
+class OccurrenceIn(InSchema):
     occurred_at: datetime.datetime
     place: str = Field(..., min_length=1, max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
@@ -112,7 +119,7 @@ class OccurrenceIn(Schema):
     )
 
 
-class OccurrencePatch(Schema):
+class OccurrencePatch(InSchema):
     version: int = Field(..., description="The version you edited; 409 if stale.")
     occurred_at: datetime.datetime | None = None
     place: str | None = Field(None, min_length=1, max_length=200)
@@ -130,7 +137,7 @@ class OccurrencePatch(Schema):
     description: str | None = None
 
 
-class TriageIn(Schema):
+class TriageIn(InSchema):
     version: int | None = None
     actual_category: int = Field(..., ge=0, le=4)
     potential_category: int = Field(..., ge=0, le=4)
@@ -142,7 +149,7 @@ class TriageIn(Schema):
     )
 
 
-class FiltersIn(Schema):
+class FiltersIn(InSchema):
     kind: Occurrence.Kind | None = None
     category: int | None = Field(None, ge=0, le=4)
     status: Occurrence.Status | None = None
