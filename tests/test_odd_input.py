@@ -150,3 +150,31 @@ def test_tab_and_newlines_stay_allowed(world: Any, api_for: Any) -> None:
         content_type="application/json",
     )
     assert response.status_code == 200
+
+
+def test_an_organisation_id_beyond_64_bits_in_a_form_is_a_field_error(
+    world: Any, client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    obs = lesson_services.observation_submit(
+        actor=world.coy_leader,
+        deployment=world.dep,
+        title="Radio viel uit",
+        observation="De radio viel uit bij -20 graden.",
+        source="hot_wash",
+    )
+    response = client_for(world.coy_leader).post(
+        reverse("lessons:observation_edit", args=[obs.pk]),
+        {
+            "title": obs.title,
+            "source": obs.source,
+            "kind": obs.kind,
+            "observation": obs.observation,
+            "releasability": "organisations",
+            "released_to": [str(BEYOND_64_BITS)],
+            "version": obs.version,
+        },
+    )
+    assert response.status_code == 422
+    assert "released_to" in response.context["form"].errors
