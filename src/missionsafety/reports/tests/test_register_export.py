@@ -81,7 +81,7 @@ def test_a_control_character_stored_earlier_is_stripped_from_the_export(
     world: Any, client_for: Any
 ) -> None:
     risk = make_risk(world)
-    Risk.objects.filter(pk=risk.pk).update(title="Munitie\x0bopslag\x00")
+    Risk.objects.filter(pk=risk.pk).update(title="Munitie\x0bopslag\x1b")
     risks = _workbook(client_for(world.bde13_safety), world.dep).worksheets[0]
     assert risks["B2"].value == "Munitieopslag"
 
