@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 # Per operation and path object; FUZZ_EXAMPLES raises it for a deeper local run.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
-TIME_CAP_SECONDS = int(os.environ.get("FUZZ_SECONDS", "170"))  # both roles
+TIME_CAP_SECONDS = int(os.environ.get("FUZZ_SECONDS", "150"))  # both roles
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
