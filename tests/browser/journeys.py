@@ -99,3 +99,21 @@ def ask(w: Any, subject: Any, title: str, body: str) -> Any:
         title=title,
         body=body,
     )
+
+
+def consulted(w: Any, subject: Any) -> None:
+    """The parties the rule names are asked about ``subject`` and agree."""
+    people = {
+        w.jfc.pk: w.jfc_safety,
+        w.clas.pk: w.clas_safety,
+        w.bde13.pk: w.bde13_safety,
+        w.bn.pk: w.bn_commander,
+    }
+    for consultation in risk_services.consultation_request(
+        actor=w.bde13_safety, risk=subject
+    ):
+        risk_services.consultation_answer(
+            actor=people[consultation.party.organisation_id],
+            consultation=consultation,
+            answer="agree",
+        )

@@ -31,7 +31,7 @@ def test_inspector_reads_checks_verifies_and_exports(
         actor=w.jfc_commander,
         risk=ice,
         assessment=ice.current_assessment,
-        parties_consulted=[w.party_bde13, w.party_clas, w.party_bn],
+        consultation_note="Overleg per VTC met 13 LBR, Staf CLAS en 42 BLJ.",
         conditions="Strooiploeg paraat",
         rationale="Aanvaardbaar met strooiploeg.",
     )

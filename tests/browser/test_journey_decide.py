@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.browser.journeys import ask, report, risk
+from tests.browser.journeys import ask, consulted, report, risk
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,6 +45,7 @@ def test_commander_decides_on_a_tablet(
             }
         ],
     )
+    consulted(w, heat)
     risk(w, "Vermoeidheid chauffeurs")
     risk(w, "Bevroren wegen naar Pabradė")
     report(w, "Schutter onwel door hitte", risks=[heat], actual_category=1)
@@ -74,6 +75,8 @@ def test_commander_decides_on_a_tablet(
         "Schutter onwel door hitte",
         "Werk-rustschema haalbaar?",
         "Lessen uit eerdere inzetten",
+        "Raadpleging",
+        "akkoord",
     ):
         assert expected in main, expected
     overflow = tablet.evaluate("[document.documentElement.scrollWidth, innerWidth]")

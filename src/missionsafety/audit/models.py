@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "accept": _("accepted"),
     "reject": _("rejected"),
     "escalate": _("escalated"),
+    "consultation_request": _("consultation requested"),
+    "consultation_answer": _("consultation answered"),
     "report": _("reported"),
     "triage": _("triaged"),
     "transition": _("status changed"),

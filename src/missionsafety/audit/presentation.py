@@ -20,9 +20,12 @@ HIDDEN = {"id", "created_at", "updated_at"}
 # Keys that services record besides model fields, and fields whose model
 # leaves them without a translated name.
 LABELS = {
+    "answer": gettext_lazy("answer"),
+    "answers": gettext_lazy("answers"),
     "assessment": gettext_lazy("assessment"),
     "authority": gettext_lazy("authority"),
     "cells": gettext_lazy("cells"),
+    "consultation_note": gettext_lazy("consultation outside the system"),
     "created": gettext_lazy("created"),
     "created_by": gettext_lazy("created by"),
     "decided_at": gettext_lazy("decided at"),
@@ -38,6 +41,7 @@ LABELS = {
     "note": gettext_lazy("note"),
     "observations": gettext_lazy("observations"),
     "participants": gettext_lazy("participants"),
+    "parties": gettext_lazy("parties"),
     "parties_consulted": gettext_lazy("parties consulted"),
     "party": gettext_lazy("party"),
     "path": gettext_lazy("path"),
@@ -48,6 +52,7 @@ LABELS = {
     "sequence": gettext_lazy("sequence"),
     "signed_as": gettext_lazy("signed as"),
     "signed_by": gettext_lazy("signed by"),
+    "text": gettext_lazy("text"),
     "valid_until": gettext_lazy("valid until"),
 }
 

@@ -15,6 +15,8 @@ Events in use (keyword arguments in brackets):
 - ``risk.accepted`` / ``risk.rejected`` (risk, decision, actor)
 - ``risk.stop_flagged`` (risk, assessment, actor): residual rose above the accepted level
 - ``risk.reassessment_required`` (risk, reason, actor, source): e.g. a serious occurrence
+- ``risk.consultation_requested`` / ``risk.consultation_answered`` (risk,
+  consultation, actor): a party asked for its view on an assessment, or answering
 - ``control.status_changed`` (control, actor)
 - ``occurrence.reported`` (occurrence, actor); ``occurrence.serious`` (occurrence, actor)
 - ``thread.opened`` (thread, actor); ``thread.answered`` (thread, message, actor)

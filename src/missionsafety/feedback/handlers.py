@@ -199,6 +199,54 @@ def on_thread_answered(
     )
 
 
+def on_consultation_requested(
+    *, risk: Any, consultation: Any, actor: Any = None, **_: Any
+) -> None:
+    """The consulted party's commanders and safety officers: one answers."""
+    party = consultation.party
+    notify(
+        recipients=members([party.organisation_id], ("safety_officer", "commander")),
+        kind=K.CONSULTATION_REQUESTED,
+        subject=consultation,
+        params=_risk_params(
+            risk,
+            party=party.organisation.short_name,
+            **{"from": _requester_org(risk, actor)},
+        ),
+        url=_url("risks:consultation", consultation.pk) or _risk_url(risk),
+        deployment=risk.deployment,
+        exclude=actor,
+    )
+
+
+def _requester_org(risk: Any, actor: Any) -> str:
+    from missionsafety.core.permissions import acting_parties
+
+    if actor is None:
+        return "—"
+    parties = acting_parties(actor, risk.deployment)
+    return parties[0].organisation.short_name if parties else str(actor)
+
+
+def on_consultation_answered(
+    *, risk: Any, consultation: Any, actor: Any = None, **_: Any
+) -> None:
+    """Who asked hears of the answer."""
+    notify(
+        recipients=[consultation.requested_by] if consultation.requested_by else [],
+        kind=K.CONSULTATION_ANSWERED,
+        subject=consultation,
+        params=_risk_params(
+            risk,
+            party=consultation.party.organisation.short_name,
+            variant=f"consultation_{consultation.answer}",
+        ),
+        url=_risk_url(risk),
+        deployment=risk.deployment,
+        exclude=actor,
+    )
+
+
 SUBSCRIPTIONS: dict[str, Handler] = {
     "risk.decision_requested": on_decision_requested,
     "risk.stop_flagged": on_stop_flagged,
@@ -208,4 +256,6 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     "occurrence.serious": on_serious_occurrence,
     "thread.opened": on_thread_opened,
     "thread.answered": on_thread_answered,
+    "risk.consultation_requested": on_consultation_requested,
+    "risk.consultation_answered": on_consultation_answered,
 }

@@ -178,6 +178,14 @@ class NotificationKind(models.TextChoices):
     THREAD_TO_PARTY = "thread_to_party", _("a feedback thread to my party")
     THREAD_ANSWER = "thread_answer", _("an answer to my thread")
     REASSESSMENT = "reassessment_required", _("a risk of mine needs reassessment")
+    CONSULTATION_REQUESTED = (
+        "consultation_requested",
+        _("a consultation request to my party"),
+    )
+    CONSULTATION_ANSWERED = (
+        "consultation_answered",
+        _("an answer to a consultation I requested"),
+    )
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

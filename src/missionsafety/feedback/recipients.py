@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from missionsafety.organisations.models import Membership, Organisation, User
+from missionsafety.organisations.models import Membership, User
 
 
 def members(
@@ -47,56 +47,22 @@ def deployment_safety_officers(
 
 
 def deciding_commanders(risk: Any) -> list[User]:
-    """The commanders who may decide on the risk's residual level, today.
+    """The commanders who may decide on the risk's residual level, today: of
+    those on the deployed unit's line of command that the rule allows
+    (``risks.authority.holder_memberships``, the one rule), the ones at the
+    lowest echelon — the right level, not everyone above it. Acting
+    commanders count inside their validity window. Without a rule or residual
+    level nobody: there is no decision to route yet."""
+    from missionsafety.risks import authority
 
-    1. The chain follows the deployment's phase: deployed and redeployment
-       phases use the operational chain, all others the army chain
-       (``deployments.models.OPERATIONAL_PHASES``).
-    2. The acceptance rule of the deployment's matrix for the risk's residual
-       level and that chain gives the minimum echelon of the commander
-       (``risks.models.AcceptanceRule.min_echelon``).
-    3. Among the organisations taking part in the deployment, the one(s) with
-       the *lowest* echelon at or above that minimum decide — the right level,
-       not everyone above it. When no party is high enough (e.g. the Chief of
-       Defence for EH in the operational chain), the nearest organisation above
-       the parties that is high enough decides.
-    4. Recipients are that organisation's current commanders (acting ones
-       included, by their validity window).
-
-    Without a matrix, rule or residual level, nobody is returned: there is no
-    decision to route yet.
-    """
-    from missionsafety.deployments.models import OPERATIONAL_PHASES
-    from missionsafety.risks.models import AcceptanceRule
-
-    deployment = risk.deployment
-    if not risk.residual_level or deployment.matrix_id is None:
+    requirement = authority.requirement_for(risk)
+    if requirement is None:
         return []
-    chain = (
-        AcceptanceRule.Chain.OPERATIONAL
-        if deployment.phase in OPERATIONAL_PHASES
-        else AcceptanceRule.Chain.ARMY
-    )
-    rule = AcceptanceRule.objects.filter(
-        matrix_id=deployment.matrix_id, level=risk.residual_level, chain=chain
-    ).first()
-    if rule is None:
+    held = authority.holder_memberships(requirement, risk.deployment)
+    if not held:
         return []
-    parties = list(deployment.parties.select_related("organisation"))
-    qualifying = [
-        p.organisation for p in parties if p.organisation.echelon >= rule.min_echelon
-    ]
-    if not qualifying:
-        ancestor_ids = {i for p in parties for i in p.organisation.ancestor_ids}
-        qualifying = list(
-            Organisation.objects.filter(
-                pk__in=ancestor_ids, echelon__gte=rule.min_echelon
-            )
-        )
-    if not qualifying:
-        return []
-    lowest = min(o.echelon for o in qualifying)
-    return members([o.pk for o in qualifying if o.echelon == lowest], ("commander",))
+    lowest = held[0].organisation.echelon
+    return [m.user for m in held if m.organisation.echelon == lowest]
 
 
 def risk_owner_and_acceptor(risk: Any) -> list[User]:

@@ -38,6 +38,23 @@ TITLES: dict[str, Any] = {
         "Overdue since %(date)s: %(from)s asks %(to)s (%(deployment)s): %(title)s"
     ),
     "thread_answer": _("%(party)s answered on %(deployment)s: %(title)s"),
+    "consultation_requested": _(
+        "%(from)s asks %(party)s for its view on risk %(ref)s “%(title)s” on "
+        "%(deployment)s (residual %(level)s)"
+    ),
+    "consultation_answered": _(
+        "%(party)s answered on risk %(ref)s “%(title)s” on %(deployment)s"
+    ),
+    "consultation_agree": _(
+        "%(party)s agrees with risk %(ref)s “%(title)s” on %(deployment)s"
+    ),
+    "consultation_agree_with_conditions": _(
+        "%(party)s agrees, with conditions, with risk %(ref)s “%(title)s” on "
+        "%(deployment)s"
+    ),
+    "consultation_object": _(
+        "%(party)s objects to risk %(ref)s “%(title)s” on %(deployment)s"
+    ),
     "reassessment_required": _(
         "Risk %(ref)s “%(title)s” on %(deployment)s needs reassessment: %(reason)s"
     ),

@@ -35,6 +35,9 @@ def _objects(w: Any) -> None:
     )
     w.risk.refresh_from_db()
     w.control = w.risk.controls.get()
+    (w.consultation,) = services.consultation_request(
+        actor=w.bde13_safety, risk=w.risk, parties=[w.party_clas]
+    )
 
 
 def targets(w: Any) -> dict[str, dict[str, Any]]:
@@ -52,6 +55,8 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
         "risks:assess": {"kwargs": risk},
         "risks:decide": {"kwargs": risk, "status": 405, "methods": ["post"]},
         "risks:status": {"kwargs": risk, "status": 405, "methods": ["post"]},
+        "risks:consult": {"kwargs": risk, "status": 405, "methods": ["post"]},
+        "risks:consultation": {"kwargs": {"pk": w.consultation.pk}},
         "risks:control_add": {"kwargs": risk},
         "risks:control_edit": {"kwargs": {"pk": w.control.pk}},
         "risks:awaiting": {"kwargs": {}, "public": True},
@@ -108,6 +113,18 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
             "status": 405,
             "methods": ["post"],
             "data": {"outcome": "escalate", "assessment_id": w.assessment.pk},
+        },
+        "api:request_consultation": {
+            "kwargs": api_risk,
+            "methods": ["post"],
+            "data": {"party_ids": [w.party_bde13.pk]},
+        },
+        "api:list_consultations": {"kwargs": api_risk, "methods": ["get"]},
+        "api:answer_consultation": {
+            "kwargs": {"consultation_id": w.consultation.pk},
+            "status": 405,
+            "methods": ["post"],
+            "data": {"answer": "agree"},
         },
         "api:get_heatmap": {"kwargs": api_dep, "methods": ["get"]},
         "api:list_matrices": {"kwargs": {}, "public": True},

@@ -24,6 +24,7 @@ from missionsafety.organisations.models import User
 from missionsafety.risks import authority, selectors, services
 from missionsafety.risks.models import (
     Assessment,
+    Consultation,
     Control,
     Decision,
     HazardCategory,
@@ -116,6 +117,11 @@ class DecisionOut(Schema):
     authority_required: dict[str, Any]
     authority_held: str
     parties_consulted: list[int]
+    consultations: list[int] = Field(
+        ..., description="The answers (consultation ids) the decision rests on."
+    )
+    consultation_record: list[dict[str, Any]]
+    consultation_note: str
     escalated_to_id: int | None
     conditions: str
     valid_until: datetime.date | None
@@ -124,6 +130,44 @@ class DecisionOut(Schema):
     @staticmethod
     def resolve_parties_consulted(obj: Decision) -> list[int]:
         return [p.pk for p in obj.parties_consulted.all()]
+
+    @staticmethod
+    def resolve_consultations(obj: Decision) -> list[int]:
+        return [c.pk for c in obj.consultations.all()]
+
+
+class ConsultationOut(Schema):
+    id: int
+    risk_id: int
+    assessment_id: int
+    party_id: int
+    party: str = Field(..., alias="party.organisation.short_name")
+    requested_by_id: int | None
+    requested_at: datetime.datetime
+    answer: str = Field(
+        ..., description="agree, agree_with_conditions, object; empty: no answer yet"
+    )
+    answer_text: str
+    answered_by_id: int | None
+    answered_at: datetime.datetime | None
+    stale: bool = Field(
+        ..., description="About an earlier assessment: a fresh request is needed."
+    )
+
+    @staticmethod
+    def resolve_stale(obj: Consultation) -> bool:
+        return obj.is_stale
+
+
+class ConsultationRequestIn(InSchema):
+    party_ids: list[ObjectId] | None = Field(
+        None, description="Parties to ask; by default those the rule names."
+    )
+
+
+class ConsultationAnswerIn(InSchema):
+    answer: Consultation.Answer
+    text: str = Field("", max_length=4000)
 
 
 class RequirementOut(Schema):
@@ -202,7 +246,11 @@ class ControlPatch(InSchema):
 class DecisionIn(InSchema):
     outcome: Decision.Outcome
     assessment_id: int = Field(..., description="The assessment you decide on.")
-    parties_consulted: list[ObjectId] = Field(default_factory=list)
+    consultation_note: str = Field(
+        "",
+        description="A consultation held outside the system: who, when and how, "
+        "naming each party that has not answered here.",
+    )
     conditions: str = ""
     valid_until: datetime.date | None = None
     rationale: str = ""
@@ -515,30 +563,102 @@ def create_decision(request: HttpRequest, risk_id: int, payload: DecisionIn):  #
 
     Without the authority an acceptance answers 403 with ``authority_required``,
     ``level``, ``chain`` and ``holders`` (who could decide); escalate instead.
+    An acceptance before every party the rule names has answered answers 422
+    on ``consultation_note`` naming the missing parties.
     """
     user = api_user(request)
     risk = selectors.risk_get(user=user, pk=risk_id)
     assessment = risk.assessments.filter(pk=payload.assessment_id).first()
-    parties = list(
-        Party.objects.filter(pk__in=payload.parties_consulted).select_related(
-            "organisation"
-        )
-    )
-    if len(parties) != len(set(payload.parties_consulted)):
-        raise ValidationError(
-            {"parties_consulted": gettext("One of these parties does not exist.")}
-        )
     decision = services.decide(
         outcome=payload.outcome,
         actor=user,
         risk=risk,
         assessment=assessment,
-        parties_consulted=parties,
+        consultation_note=payload.consultation_note,
         conditions=payload.conditions,
         valid_until=payload.valid_until,
         rationale=payload.rationale,
     )
     return Status(201, decision)
+
+
+@router.post(
+    "/risks/{risk_id}/consultations",
+    response={
+        201: list[ConsultationOut],
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ConflictOut,
+        422: ErrorOut,
+    },
+)
+def request_consultation(  # type: ignore[no-untyped-def]
+    request: HttpRequest, risk_id: int, payload: ConsultationRequestIn
+):
+    """Ask parties for their view on the current assessment (inbox and e-mail).
+
+    Without ``party_ids``: the parties the acceptance rule names. A party of
+    another deployment answers 422; parties all asked already, 409.
+    """
+    user = api_user(request)
+    risk = selectors.risk_get(user=user, pk=risk_id)
+    parties = None
+    if payload.party_ids is not None:
+        parties = list(
+            Party.objects.filter(pk__in=payload.party_ids).select_related(
+                "organisation"
+            )
+        )
+        if len(parties) != len(set(payload.party_ids)):
+            raise ValidationError(
+                {"party_ids": gettext("One of these parties does not exist.")}
+            )
+    try:
+        created = services.consultation_request(actor=user, risk=risk, parties=parties)
+    except ValidationError as exc:
+        errors = getattr(exc, "error_dict", None)
+        if errors and "parties" in errors:
+            errors["party_ids"] = errors.pop("parties")
+        raise
+    return Status(201, created)
+
+
+@router.get(
+    "/risks/{risk_id}/consultations",
+    response={200: list[ConsultationOut], 404: ErrorOut},
+)
+def list_consultations(request: HttpRequest, risk_id: int):  # type: ignore[no-untyped-def]
+    """Every consultation request about the risk, newest first; ``stale`` ones
+    concern an earlier assessment."""
+    user = api_user(request)
+    risk = selectors.risk_get(user=user, pk=risk_id)
+    return selectors.risk_consultations(risk=risk)
+
+
+@router.post(
+    "/consultations/{consultation_id}/answer",
+    response={
+        200: ConsultationOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ConflictOut,
+        422: ErrorOut,
+    },
+)
+def answer_consultation(  # type: ignore[no-untyped-def]
+    request: HttpRequest, consultation_id: int, payload: ConsultationAnswerIn
+):
+    """Answer for your party: agree, agree_with_conditions or object (the last
+    two with ``text``). Another party's request answers 403; a second answer or
+    an answer about a superseded assessment, 409."""
+    user = api_user(request)
+    consultation = selectors.consultation_get(user=user, pk=consultation_id)
+    return services.consultation_answer(
+        actor=user,
+        consultation=consultation,
+        answer=payload.answer,
+        text=payload.text,
+    )
 
 
 @router.get(

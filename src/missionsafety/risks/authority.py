@@ -10,27 +10,30 @@ The rule, in one place (README "Decisions and authority" repeats it):
    and that chain gives the minimum echelon, the authority text, whom to consult
    and how long an acceptance stays valid. An escalation raises the echelon
    required to that of the organisation escalated to.
-3. **Authority.** The actor holds role *commander* in an organisation, with the
-   membership valid today (acting windows count), whose echelon is at least the
-   required one, and that organisation belongs to the chain: it is a party to
-   the deployment in one of the chain's party roles (army chain: force provider,
-   parent brigade, deployed unit; operational chain: operational command,
-   deployed unit), or lies below such a party within the formation rule of
-   ``core.permissions`` (a company of the deployed battalion). The defence staff
-   (an organisation of echelon *defence staff*, not the inspectorate) stands
-   above both chains: it holds authority for the matrix's highest level and for
-   anything escalated beyond what the chain's parties can decide.
-4. **Consultation.** An acceptance is refused while a party that the rule names
-   (``none``; ``control_owners``: owner parties of the risk's controls;
-   ``brigade_army_controls``: the parent brigade, the force provider and the
-   control owners; ``all``: every party) is not among the parties consulted. The
-   deciding commander's own parties count as consulted.
+3. **Authority: the line of command.** The actor holds role *commander* in an
+   organisation, with the membership valid today (acting windows count), whose
+   echelon is at least the required one, and that organisation is on the
+   deployed unit's line of command in the chain (``on_line``, the one rule
+   behind who can decide, the refusal, escalation targets, notifications and
+   *Awaiting my decision*): the deployed unit itself; a unit below it, at its
+   own echelon; the chain's parties above it (army chain: parent brigade and
+   force provider; operational chain: operational command). Without a
+   deployed unit (planning) the lowest chain party is the line's foot, and
+   nothing below it counts. Never a sibling unit, never a supporting party,
+   never an organisation that is neither. The defence staff (echelon *defence
+   staff*, not the inspectorate) stands above both chains: it decides the
+   matrix's highest level and what is escalated past the chain's parties.
+4. **Consultation.** The parties the rule names (``none``; ``control_owners``:
+   owner parties of the risk's controls; ``brigade_army_controls``: the parent
+   brigade, the force provider and the control owners; ``all``: every party)
+   are asked and answer (``services/consultations.py``); an acceptance waits
+   for their answers on the current assessment. The decider's own party counts
+   as answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
@@ -170,50 +173,60 @@ def requirement_for(risk: Risk, *, level: str | None = None) -> Requirement | No
     )
 
 
-class _Tree:
-    """Echelons and kinds of organisations, to walk scopes without more queries."""
+@dataclass
+class Line:
+    """The deployed unit's line of command in one chain of one deployment."""
 
-    def __init__(self, org_ids: Iterable[int]):
-        self.info: dict[int, tuple[int, str]] = {
-            pk: (echelon, kind)
-            for pk, echelon, kind in Organisation.objects.filter(
-                pk__in=set(org_ids)
-            ).values_list("pk", "echelon", "kind")
-        }
+    foot: Organisation | None
+    # Units below the foot decide too (at their own echelon) only when the foot
+    # is the deployed unit; a brigade planning alone has no units on its line.
+    below: bool
+    above: list[Organisation]
 
-    def scope(self, org: Organisation) -> list[int]:
-        """The organisation and its ancestors up to the nearest formation."""
-        chain: list[int] = []
-        for org_id in reversed(org.ancestor_ids):
-            chain.append(org_id)
-            if self.info.get(org_id, (0, ""))[0] >= FORMATION:
-                break
-        return chain
+    @property
+    def organisations(self) -> list[Organisation]:
+        return ([self.foot] if self.foot is not None else []) + self.above
+
+    @property
+    def top_echelon(self) -> int:
+        return max((o.echelon for o in self.organisations), default=0)
 
 
-def _chain_party_orgs(deployment: Deployment, chain: str) -> list[Organisation]:
+def line_of_command(deployment: Deployment, chain: str) -> Line:
+    """The foot of the line (the deployed unit, or the lowest chain party when
+    there is none yet) and the chain's parties above it."""
     roles = CHAIN_ROLES[chain]
-    return [p.organisation for p in deployment.party_list if p.role in roles]
+    parties = [p for p in deployment.party_list if p.role in roles]
+    deployed = [p.organisation for p in parties if p.role == R.DEPLOYED_UNIT]
+    if deployed:
+        foot: Organisation | None = min(deployed, key=lambda o: o.echelon)
+        below = True
+    else:
+        orgs = [p.organisation for p in parties]
+        foot = min(orgs, key=lambda o: o.echelon) if orgs else None
+        below = False
+    above = [
+        p.organisation for p in parties if foot is None or p.organisation.pk != foot.pk
+    ]
+    return Line(foot=foot, below=below, above=above)
 
 
 def _is_defence_staff(org: Organisation) -> bool:
     return org.echelon >= DEFENCE and org.kind != Organisation.Kind.INSPECTORATE.value
 
 
-def _qualifies(
-    org: Organisation,
-    requirement: Requirement,
-    chain_orgs: list[Organisation],
-    tree: _Tree,
-) -> bool:
+def on_line(org: Organisation, requirement: Requirement, line: Line) -> bool:
+    """Whether a commander of the organisation may take the decision: the one
+    rule behind who can decide, the refusal, escalation and the awaiting page."""
     if org.echelon < requirement.echelon:
         return False
-    chain_ids = {o.pk for o in chain_orgs}
-    if chain_ids.intersection(tree.scope(org)):
+    if any(org.pk == o.pk for o in line.organisations):
+        return True
+    foot = line.foot
+    if line.below and foot is not None and foot.pk in org.ancestor_ids:
         return True
     if _is_defence_staff(org):
-        beyond = requirement.echelon > max((o.echelon for o in chain_orgs), default=0)
-        return requirement.top_level or beyond
+        return requirement.top_level or requirement.echelon > line.top_echelon
     return False
 
 
@@ -226,27 +239,39 @@ def deciding_organisation(
     commands = [m for m in current_memberships(user) if m.role == "commander"]
     if not commands:
         return None
-    chain_orgs = _chain_party_orgs(deployment, requirement.chain)
-    # One tree per user and request: the awaiting page checks many risks.
-    tree = getattr(user, "_ms_command_tree", None)
-    if tree is None:
-        tree = _Tree(i for m in commands for i in m.organisation.ancestor_ids)
-        user._ms_command_tree = tree
+    line = line_of_command(deployment, requirement.chain)
     for membership in sorted(commands, key=lambda m: m.organisation.echelon):
-        if _qualifies(membership.organisation, requirement, chain_orgs, tree):
+        if on_line(membership.organisation, requirement, line):
             return membership.organisation
     return None
 
 
-def holders_of(requirement: Requirement, deployment: Deployment) -> list[str]:
-    """Names of the commanders who could take the decision today."""
-    chain_orgs = _chain_party_orgs(deployment, requirement.chain)
-    # Only a chain party, a unit under one, or the defence staff can qualify:
-    # asking for those leaves out the thousands of other commanders.
-    near = Q(organisation__echelon__gte=DEFENCE)
-    for org in chain_orgs:
-        near |= Q(organisation__path__startswith=org.path)
-    memberships = list(
+def line_organisation(
+    user: Any, requirement: Requirement, deployment: Deployment
+) -> Organisation | None:
+    """The organisation on the line in whose name the user may reject or
+    escalate: the one that may decide, else one on the line at any echelon."""
+    held = deciding_organisation(user, requirement, deployment)
+    if held is not None:
+        return held
+    anywhere = replace(requirement, echelon=0, top_level=False)
+    return deciding_organisation(user, anywhere, deployment)
+
+
+def holder_memberships(
+    requirement: Requirement, deployment: Deployment
+) -> list[Membership]:
+    """The current commander memberships that could take the decision today,
+    lowest echelon first."""
+    line = line_of_command(deployment, requirement.chain)
+    # Only the line's organisations, the units under its foot, or the defence
+    # staff can qualify: asking for those leaves out every other commander.
+    near = Q(organisation__echelon__gte=DEFENCE) | Q(
+        organisation__in=[o.pk for o in line.organisations]
+    )
+    if line.below and line.foot is not None:
+        near |= Q(organisation__path__startswith=line.foot.path)
+    memberships = (
         Membership.objects.current()
         .filter(
             near,
@@ -256,11 +281,20 @@ def holders_of(requirement: Requirement, deployment: Deployment) -> list[str]:
         )
         .select_related("user", "organisation")
     )
-    tree = _Tree(i for m in memberships for i in m.organisation.ancestor_ids)
+    return [
+        m
+        for m in sorted(
+            memberships, key=lambda m: (m.organisation.echelon, m.organisation.path)
+        )
+        if on_line(m.organisation, requirement, line)
+    ]
+
+
+def holders_of(requirement: Requirement, deployment: Deployment) -> list[str]:
+    """Names of the commanders who could take the decision today."""
     names = [
         f"{m.user.display_name} ({m.organisation.short_name})"
-        for m in sorted(memberships, key=lambda m: m.organisation.echelon)
-        if _qualifies(m.organisation, requirement, chain_orgs, tree)
+        for m in holder_memberships(requirement, deployment)
     ]
     requirement.holders = names
     return names
@@ -287,17 +321,14 @@ def escalation_target(
 def organisation_at(
     deployment: Deployment, chain: str, echelon: int
 ) -> Organisation | None:
-    """The lowest organisation of the chain (or the defence staff) at the echelon."""
-    candidates = [
-        o for o in _chain_party_orgs(deployment, chain) if o.echelon >= echelon
-    ]
+    """The lowest organisation of the line (or the defence staff) at the echelon."""
+    line = line_of_command(deployment, chain)
+    candidates = [o for o in line.organisations if o.echelon >= echelon]
     if candidates:
         return min(candidates, key=lambda o: o.echelon)
-    ancestor_ids = {
-        i for p in deployment.party_list for i in p.organisation.ancestor_ids
-    }
+    ancestor_ids = {i for o in line.organisations for i in o.ancestor_ids}
     tops = Organisation.objects.filter(
-        pk__in=ancestor_ids, echelon__gte=echelon
+        pk__in=ancestor_ids, echelon__gte=max(echelon, DEFENCE)
     ).exclude(kind=Organisation.Kind.INSPECTORATE)
     return tops.order_by("echelon").first()
 
@@ -328,6 +359,19 @@ def refusal_message(requirement: Requirement) -> str:
     return _(
         "You cannot accept this risk: a %(level)s residual risk in the %(chain)s "
         "needs the %(authority)s. Who can decide: %(holders)s. Escalate it instead."
+    ) % {
+        "level": requirement.level,
+        "chain": requirement.chain_label,
+        "authority": requirement.text,
+        "holders": ", ".join(requirement.holders) or _("nobody at the moment"),
+    }
+
+
+def off_line_message(requirement: Requirement) -> str:
+    return _(
+        "You are not on the line of command of this deployment's unit: a "
+        "%(level)s residual risk in the %(chain)s needs the %(authority)s. Who "
+        "can decide: %(holders)s."
     ) % {
         "level": requirement.level,
         "chain": requirement.chain_label,

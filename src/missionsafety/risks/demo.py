@@ -42,13 +42,61 @@ def _assess(
     )
 
 
+def _consult(ctx: DemoContext, risk: Risk, commander: str) -> str:
+    """Ask the parties the rule names; whoever answers for a party agrees. For
+    a party without anyone in the demo, the note of a consultation by phone."""
+    from missionsafety.organisations.models import Membership
+    from missionsafety.risks import authority
+
+    requirement = authority.requirement_for(risk)
+    if requirement is None:
+        return ""
+    actor = ctx.user(commander)
+    organisation = authority.deciding_organisation(actor, requirement, risk.deployment)
+    state = services.consultation_state(
+        risk=risk, rule=requirement.rule, organisation=organisation
+    )
+
+    def answerer(party: Any) -> Any:
+        found = (
+            Membership.objects.current()
+            .filter(
+                organisation_id=party.organisation_id, role__in=services.ANSWER_ROLES
+            )
+            .select_related("user")
+            .first()
+        )
+        return found.user if found else None
+
+    missing = [row.party for row in state if not row.answered and not row.consultation]
+    people = {p.pk: answerer(p) for p in missing}
+    # Parties without anyone in the demo were consulted by phone (the note).
+    unanswered = [p.organisation.short_name for p in missing if not people[p.pk]]
+    ask = [p for p in missing if people[p.pk]]
+    if ask:
+        for consultation in services.consultation_request(
+            actor=actor, risk=risk, parties=ask
+        ):
+            services.consultation_answer(
+                actor=people[consultation.party_id],
+                consultation=consultation,
+                answer="agree",
+            )
+    if not unanswered:
+        return ""
+    names = ", ".join(unanswered)
+    return f"Telefonisch overleg met de S3 van {names} op {ctx.today.isoformat()}."
+
+
 def _accept(ctx: DemoContext, risk: Risk, commander: str, **kw: Any) -> Decision:
+    risk = Risk.objects.select_related("deployment").get(pk=risk.pk)
+    note = _consult(ctx, risk, commander)
     risk = Risk.objects.select_related("deployment").get(pk=risk.pk)
     return services.decision_accept(
         actor=ctx.user(commander),
         risk=risk,
         assessment=risk.current_assessment,
-        parties_consulted=risk.deployment.party_list,
+        consultation_note=note,
         rationale=kw.pop(
             "rationale", "Beheersmaatregelen afdoende; restrisico aanvaard."
         ),

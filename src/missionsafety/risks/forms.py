@@ -12,6 +12,7 @@ from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.organisations.models import User
 from missionsafety.risks.models import (
     Assessment,
+    Consultation,
     Control,
     Decision,
     Hazard,
@@ -236,11 +237,14 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     assessment = forms.IntegerField(widget=forms.HiddenInput)
-    parties_consulted = PartiesChoice(
-        label=_("parties consulted"),
-        queryset=Party.objects.none(),
+    consultation_note = forms.CharField(
+        label=_("consulted outside the system (when accepting)"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only for a party that has not answered here: name it, and say "
+            "whom you consulted, when and how."
+        ),
     )
     conditions = forms.CharField(
         label=_("conditions (when accepting)"),
@@ -254,12 +258,14 @@ class DecisionForm(forms.Form):
         label=_("rationale or reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when rejecting."),
+        help_text=_(
+            "Required when rejecting, and when a party objected: name the "
+            "objection you answer."
+        ),
     )
 
     def __init__(self, *args: Any, risk: Risk, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parties_consulted"].queryset = _parties(risk.deployment)  # type: ignore[attr-defined]
 
 
 class TransitionForm(forms.Form):
@@ -301,3 +307,17 @@ class CopyStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources  # type: ignore[attr-defined]
         self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]
+
+
+class ConsultationAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("your answer"),
+        choices=Consultation.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("conditions or objection"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required with conditions and with an objection."),
+    )

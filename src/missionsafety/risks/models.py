@@ -565,6 +565,97 @@ class Control(VersionedModel):
         )
 
 
+class Consultation(models.Model):
+    """A request to one party for its view on a risk's assessment, and its answer."""
+
+    class Answer(models.TextChoices):
+        AGREE = "agree", _("agree")
+        CONDITIONS = "agree_with_conditions", _("agree with conditions")
+        OBJECT = "object", _("object")
+
+    risk = models.ForeignKey(
+        Risk,
+        verbose_name=_("risk"),
+        on_delete=models.CASCADE,
+        related_name="consultations",
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=_("assessment"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="+"
+    )
+    party = models.ForeignKey(
+        "deployments.Party",
+        verbose_name=_("party consulted"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    answer = models.CharField(
+        _("answer"), max_length=30, choices=Answer.choices, blank=True
+    )
+    answer_text = models.TextField(_("conditions or objection"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = DeploymentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["risk", "-requested_at", "party_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "party"], name="consultation_once_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk.reference} → {self.party.organisation}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)
+
+    @property
+    def is_stale(self) -> bool:
+        """Asked about an assessment that a newer one has replaced."""
+        return self.assessment_id != self.risk.current_assessment_id
+
+    @property
+    def is_objection(self) -> bool:
+        return self.answer == self.Answer.OBJECT
+
+    def as_record(self) -> dict[str, Any]:
+        """What a decision keeps of the answer it rests on."""
+        return {
+            "consultation": self.pk,
+            "party": self.party.organisation.short_name,
+            "answer": self.answer,
+            "text": self.answer_text,
+            "answered_by": str(self.answered_by) if self.answered_by else None,
+            "answered_at": self.answered_at.isoformat() if self.answered_at else None,
+        }
+
+
 class Decision(models.Model):
     """An append-only decision on one assessment: accept, reject or escalate."""
 
@@ -620,6 +711,20 @@ class Decision(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    consultations = models.ManyToManyField(
+        Consultation,
+        verbose_name=_("answers the decision rests on"),
+        blank=True,
+        related_name="decisions",
+    )
+    consultation_record = models.JSONField(
+        _("answers as they stood"), default=list, blank=True
+    )
+    consultation_note = models.TextField(
+        _("consultation outside the system"),
+        blank=True,
+        help_text=_("Who was consulted, when and how."),
     )
     conditions = models.TextField(_("conditions"), blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

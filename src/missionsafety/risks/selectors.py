@@ -28,6 +28,7 @@ from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,
+    Consultation,
     Control,
     Decision,
     Hazard,
@@ -238,9 +239,40 @@ def risk_decisions(*, risk: Risk) -> list[Decision]:
             Prefetch(
                 "parties_consulted",
                 queryset=Party.objects.select_related("organisation"),
-            )
+            ),
+            Prefetch(
+                "consultations",
+                queryset=Consultation.objects.select_related(
+                    "party__organisation", "answered_by", "assessment", "risk"
+                ),
+            ),
         )
         .order_by("-decided_at", "-pk")
+    )
+
+
+def risk_consultations(*, risk: Risk) -> list[Consultation]:
+    """Every request about the risk, on any assessment, newest first."""
+    return list(
+        risk.consultations.select_related(
+            "party__organisation", "answered_by", "requested_by", "assessment"
+        ).order_by("-requested_at", "party_id")
+    )
+
+
+def consultation_get(*, user: Any, pk: Any) -> Consultation:
+    """One consultation request the user may see (404 otherwise)."""
+    return get_visible(
+        Consultation.objects.select_related(
+            "risk__deployment",
+            "risk__current_assessment",
+            "assessment",
+            "party__organisation",
+            "answered_by",
+            "requested_by",
+        ),
+        user,
+        pk=pk,
     )
 
 

@@ -15,16 +15,22 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missionsafety.core.exceptions import NotAllowed
+from missionsafety.core.exceptions import ConflictError, NotAllowed
 from missionsafety.core.panels import panels_for
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import AuthedRequest, render_page, run_service
+from missionsafety.core.views import (
+    AuthedRequest,
+    render_page,
+    run_service,
+    run_service_with_messages,
+)
 from missionsafety.deployments.models import Phase
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.risks import authority, selectors, services
 from missionsafety.risks.forms import (
     AssessmentForm,
+    ConsultationAnswerForm,
     ControlEditForm,
     ControlForm,
     CopyStartForm,
@@ -222,17 +228,30 @@ def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str,
         authority.required_consultation(risk, requirement.rule) if requirement else []
     )
     awaiting = bool(risk.status == S.AWAITING_DECISION and risk.current_assessment_id)
+    consultations = selectors.risk_consultations(risk=risk)
+    state = (
+        services.consultation_state(
+            risk=risk,
+            rule=requirement.rule,
+            organisation=deciding,
+            consultations=consultations,
+        )
+        if requirement
+        else []
+    )
+    required_ids = {p.pk for p in consult}
+    asked_now = {
+        c.party_id
+        for c in consultations
+        if c.assessment_id == risk.current_assessment_id
+    }
     decision_form = extra.pop("decision_form", None)
     # Only who may decide now gets the form: a commander below the level the
     # rule (or an escalation) asks sees who holds the decision instead.
+    # Nothing is chosen for the decider: no outcome, no party.
     if decision_form is None and awaiting and deciding is not None:
         decision_form = DecisionForm(
-            risk=risk,
-            initial={
-                "assessment": risk.current_assessment_id,
-                "outcome": Decision.Outcome.ACCEPT,
-                "parties_consulted": [p.pk for p in consult],
-            },
+            risk=risk, initial={"assessment": risk.current_assessment_id}
         )
     return {
         "risk": risk,
@@ -244,6 +263,17 @@ def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str,
         "requirement": requirement,
         "deciding": deciding,
         "consult": consult,
+        "consultation_rows": state,
+        "other_answers": [
+            c
+            for c in consultations
+            if c.assessment_id == risk.current_assessment_id
+            and c.party_id not in required_ids
+        ],
+        "can_request_consultation": awaiting
+        and bool(required_ids - asked_now)
+        and can(user, deployment, *services.ANSWER_ROLES)
+        and not is_read_only(user),
         "awaiting_decision": awaiting,
         "decision_form": decision_form,
         "can_edit": can(user, deployment, *services.EDIT_ROLES),
@@ -293,7 +323,7 @@ def risk_decide(request: AuthedRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     risk=risk,
                     assessment=assessment,
-                    parties_consulted=data["parties_consulted"],
+                    consultation_note=data["consultation_note"],
                     conditions=data["conditions"],
                     valid_until=data["valid_until"],
                     rationale=data["rationale"],
@@ -310,16 +340,82 @@ def risk_decide(request: AuthedRequest, pk: int) -> HttpResponse:
                 % {"outcome": decision.get_outcome_display()},
             )
             return redirect("risks:detail", pk=risk.pk)
-    if refused:
-        # The page keeps what was typed and offers escalation instead.
-        form.data = form.data.copy()  # type: ignore[attr-defined]
-        form.data["outcome"] = Decision.Outcome.ESCALATE  # type: ignore[index]
     risk = selectors.risk_get(user=request.user, pk=pk)
     return render(
         request,
         "risks/detail.html",
         _risk_context(request, risk, decision_form=form, refused=bool(refused)),
         status=403 if refused else 422,
+    )
+
+
+@login_required
+@require_POST
+def risk_consult(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Send the consultation request to the parties the rule names, in one go."""
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    sent = run_service_with_messages(
+        request,
+        lambda: services.consultation_request(actor=request.user, risk=risk),
+    )
+    if sent:
+        messages.success(
+            request,
+            _("Consultation requested from %(parties)s.")
+            % {"parties": ", ".join(c.party.organisation.short_name for c in sent)},
+        )
+    return redirect(reverse("risks:detail", args=[risk.pk]) + "#consultation")
+
+
+@login_required
+def consultation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One party's consultation request: the risk, and the answer form."""
+    consultation = selectors.consultation_get(user=request.user, pk=pk)
+    risk = consultation.risk
+    may = (
+        services.may_answer(request.user, consultation)
+        and not consultation.is_answered
+        and not consultation.is_stale
+        and not is_read_only(request.user)
+    )
+    form = ConsultationAnswerForm(request.POST or None) if may else None
+    status = 200
+    if request.method == "POST":
+        form = form or ConsultationAnswerForm(request.POST)
+        failed: list[Exception] = []
+        if form.is_valid():
+            data = form.cleaned_data
+
+            def call() -> Any:
+                try:
+                    return services.consultation_answer(
+                        actor=request.user,
+                        consultation=consultation,
+                        answer=data["answer"],
+                        text=data["text"],
+                    )
+                except (NotAllowed, ConflictError) as exc:
+                    failed.append(exc)
+                    raise
+
+            if run_service(form, call) is not None:
+                messages.success(request, _("Your answer has been recorded."))
+                return redirect("risks:consultation", pk=consultation.pk)
+        status = 422
+        if failed:
+            status = 403 if isinstance(failed[0], NotAllowed) else 409
+    return render(
+        request,
+        "risks/consultation.html",
+        {
+            "consultation": consultation,
+            "risk": risk,
+            "deployment": risk.deployment,
+            "assessment": consultation.assessment,
+            "controls": selectors.risk_controls(risk=risk),
+            "form": form,
+        },
+        status=status,
     )
 
 

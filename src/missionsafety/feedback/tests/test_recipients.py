@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("level", "who"),
     [
-        ("L", "bn_commander"),  # operational L: company or higher → 42 BLJ
+        # operational L: company level, on the line below the deployed 42 BLJ
+        ("L", "coy_commander"),
         ("M", "bn_commander"),
         ("H", "jfc_commander"),
         ("EH", "cds"),  # no party high enough: the Chief of Defence above them

@@ -4,6 +4,13 @@ decisions and the starts of a register from the library or an earlier one."""
 from __future__ import annotations
 
 from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES
+from missionsafety.risks.services.consultations import (
+    ANSWER_ROLES,
+    consultation_answer,
+    consultation_request,
+    consultation_state,
+    may_answer,
+)
 from missionsafety.risks.services.decisions import (
     decide,
     decision_accept,
@@ -30,10 +37,14 @@ from missionsafety.risks.services.register import (
 from missionsafety.risks.services.reuse import register_copy, register_from_library
 
 __all__ = [
+    "ANSWER_ROLES",
     "ASSESS_ROLES",
     "EDIT_ROLES",
     "RISK_EDITABLE",
     "assessment_record",
+    "consultation_answer",
+    "consultation_request",
+    "consultation_state",
     "control_add",
     "control_update",
     "decide",
@@ -44,6 +55,7 @@ __all__ = [
     "matrix_refuse_if_in_use",
     "matrix_update",
     "matrix_validate",
+    "may_answer",
     "register_copy",
     "register_from_library",
     "risk_create",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +13,6 @@ from missionsafety.audit.services import record_change
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.core.permissions import require, require_writer
-from missionsafety.deployments.models import Party
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,
@@ -23,11 +21,11 @@ from missionsafety.risks.models import (
 )
 from missionsafety.risks.services.common import (
     S,
-    check_party,
     locked_risk,
     move_status,
     save_risk,
 )
+from missionsafety.risks.services.consultations import consultation_state
 
 # -- decisions ------------------------------------------------------------
 
@@ -104,16 +102,15 @@ def _decision(
     )
 
 
-def _commander_org(actor: Any, risk: Risk) -> Any:
-    from missionsafety.core.permissions import acting_parties, current_memberships
-
-    commands = [m for m in current_memberships(actor) if m.role == "commander"]
-    parties = {p.organisation_id for p in acting_parties(actor, risk.deployment)}
-    for membership in sorted(commands, key=lambda m: -m.organisation.echelon):
-        scope = set(membership.organisation.ancestor_ids)
-        if parties & scope:
-            return membership.organisation
-    return commands[0].organisation if commands else None
+def _on_line(actor: Any, risk: Risk, requirement: authority.Requirement) -> Any:
+    """The actor's organisation on the line, or a refusal naming the holders."""
+    organisation = authority.line_organisation(actor, requirement, risk.deployment)
+    if organisation is None:
+        authority.holders_of(requirement, risk.deployment)
+        raise NotAllowed(
+            authority.off_line_message(requirement), **requirement.as_details()
+        )
+    return organisation
 
 
 @transaction.atomic
@@ -122,7 +119,7 @@ def decision_accept(
     actor: Any,
     risk: Risk,
     assessment: Assessment | None,
-    parties_consulted: Iterable[Party] = (),
+    consultation_note: str = "",
     conditions: str = "",
     valid_until: datetime.date | None = None,
     rationale: str = "",
@@ -131,7 +128,10 @@ def decision_accept(
     """Accept the residual risk of the current assessment, with the authority for it.
 
     Refused (NotAllowed, with the authority required and who holds it) without
-    that authority; refused while a party the rule names was not consulted.
+    that authority; refused while a party the rule names has not answered the
+    consultation (unless ``consultation_note`` records, naming each of them, a
+    consultation held outside the system); an objection must be named in the
+    rationale. The decision keeps the answers it rests on.
     ``decided_at`` records an acceptance made earlier (imports, demo data): its
     validity then counts from that day, and may already have run out.
     """
@@ -149,38 +149,64 @@ def decision_accept(
         raise NotAllowed(
             authority.refusal_message(requirement), **requirement.as_details()
         )
-    consulted = list(parties_consulted)
-    for party in consulted:
-        check_party(risk.deployment, party, "parties_consulted")
-    # The decider's own party counts as consulted: its organisation, or the unit
-    # above it below formation level (a company deciding for its battalion).
-    own = {
-        p.pk
-        for p in risk.deployment.party_list
-        if p.organisation_id == organisation.pk
-        or (
-            p.organisation_id in organisation.ancestor_ids
-            and p.organisation.echelon < authority.FORMATION
-        )
-    }
-    done = {p.pk for p in consulted} | own
-    missing = [
-        p
-        for p in authority.required_consultation(risk, requirement.rule)
-        if p.pk not in done
-    ]
+    state = consultation_state(
+        risk=risk, rule=requirement.rule, organisation=organisation
+    )
+    note = (consultation_note or "").strip()
+    missing = [row.party for row in state if not row.answered]
     if missing:
+        names = ", ".join(p.organisation.short_name for p in missing)
+        if not note:
+            raise ValidationError(
+                {
+                    "consultation_note": _(
+                        "These parties have not answered the consultation "
+                        "(%(rule)s): %(parties)s. Accept once they have, or "
+                        "record who you consulted outside the system, when and how."
+                    )
+                    % {
+                        "rule": authority.consultation_hint(requirement.rule),
+                        "parties": names,
+                    }
+                }
+            )
+        unnamed = [
+            p.organisation.short_name
+            for p in missing
+            if p.organisation.short_name.lower() not in note.lower()
+        ]
+        if unnamed:
+            raise ValidationError(
+                {
+                    "consultation_note": _(
+                        "Name each party you consulted outside the system, with "
+                        "when and how; not named: %(parties)s."
+                    )
+                    % {"parties": ", ".join(unnamed)}
+                }
+            )
+    objections = [row for row in state if row.objects and not row.own]
+    unanswered = [
+        row.party.organisation.short_name
+        for row in objections
+        if row.party.organisation.short_name.lower() not in (rationale or "").lower()
+    ]
+    if unanswered:
         raise ValidationError(
             {
-                "parties_consulted": _(
-                    "Consult these parties before accepting (%(rule)s): %(parties)s."
+                "rationale": _(
+                    "%(parties)s objected. Say in the rationale why you accept "
+                    "nevertheless, naming the objection you answer."
                 )
-                % {
-                    "rule": authority.consultation_hint(requirement.rule),
-                    "parties": ", ".join(str(p.organisation) for p in missing),
-                }
+                % {"parties": ", ".join(unanswered)}
             }
         )
+    answers = [
+        row.consultation
+        for row in state
+        if row.consultation is not None and row.consultation.is_answered
+    ]
+    consulted = [row.party for row in state if row.answered] + missing
     now = timezone.now()
     if decided_at is not None and decided_at > now:
         raise ValidationError(
@@ -220,12 +246,24 @@ def decision_accept(
                 conditions=conditions or "",
                 valid_until=valid_until,
                 decided_at=decided_at or now,
+                consultation_note=note,
+                consultation_record=[
+                    {
+                        "party": row.party.organisation.short_name,
+                        "answer": "own party" if row.own else None,
+                    }
+                    if row.consultation is None or not row.consultation.is_answered
+                    else row.consultation.as_record()
+                    for row in state
+                    if row.answered
+                ],
             )
     except IntegrityError as exc:
         raise ValidationError(
             {"assessment": _("This assessment has already been accepted.")}
         ) from exc
     decision.parties_consulted.set(consulted)
+    decision.consultations.set(answers)
     before = {"status": risk.status, "stop_flag": risk.stop_flag}
     move_status(risk, S.ACCEPTED)
     risk.accepted_decision = decision
@@ -251,6 +289,8 @@ def decision_accept(
         "authority": requirement.text,
         "decided_for": organisation.short_name,
         "parties_consulted": sorted(str(p.organisation) for p in consulted),
+        "answers": {c.party.organisation.short_name: c.answer for c in answers},
+        "consultation_note": note,
         "conditions": conditions,
         "valid_until": valid_until,
     }
@@ -272,13 +312,14 @@ def decision_reject(
     if not (rationale or "").strip():
         raise ValidationError({"rationale": _("Say why the risk goes back.")})
     requirement = _requirement(risk)
+    organisation = _on_line(actor, risk, requirement)
     decision = _decision(
         risk=risk,
         assessment=assessment,
         outcome=Decision.Outcome.REJECT,
         actor=actor,
         requirement=requirement,
-        decided_for=_commander_org(actor, risk),
+        decided_for=organisation,
         rationale=rationale.strip(),
     )
     move_status(risk, S.REJECTED)
@@ -307,6 +348,7 @@ def decision_escalate(
     assessment = _decision_checks(risk, assessment)
     requirement = _requirement(risk)
     own = authority.deciding_organisation(actor, requirement, risk.deployment)
+    member = own or _on_line(actor, risk, requirement)
     if own is not None and requirement.echelon >= authority.DEFENCE:
         raise ValidationError(
             {"__all__": _("There is no higher level to escalate to; decide here.")}
@@ -322,7 +364,7 @@ def decision_escalate(
         outcome=Decision.Outcome.ESCALATE,
         actor=actor,
         requirement=requirement,
-        decided_for=own or _commander_org(actor, risk),
+        decided_for=member,
         rationale=rationale.strip(),
         escalated_to=target,
     )

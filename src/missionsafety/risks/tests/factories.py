@@ -49,3 +49,32 @@ def assess(
 
 def fresh(risk: Risk) -> Risk:
     return Risk.objects.select_related("deployment").get(pk=risk.pk)
+
+
+def answerer(w: Any, party: Any) -> Any:
+    """Who answers a consultation for a party of the shared world."""
+    return {
+        w.jfc.pk: w.jfc_safety,
+        w.clas.pk: w.clas_safety,
+        w.bde13.pk: w.bde13_safety,
+        w.bn.pk: w.bn_commander,
+        w.bde43.pk: w.bde43_safety,
+    }[party.organisation_id]
+
+
+def consult(
+    w: Any, risk: Risk, *, answers: dict[Any, tuple[str, str]] | None = None
+) -> list[Any]:
+    """Ask the parties the rule names and let each answer (agree by default;
+    ``answers`` maps a party to (answer, text))."""
+    answers = answers or {}
+    asked = services.consultation_request(actor=w.bde13_safety, risk=fresh(risk))
+    for consultation in asked:
+        answer, text = answers.get(consultation.party, ("agree", ""))
+        services.consultation_answer(
+            actor=answerer(w, consultation.party),
+            consultation=consultation,
+            answer=answer,
+            text=text,
+        )
+    return asked

@@ -11,7 +11,7 @@ from missionsafety.audit.models import ChangeRecord
 from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.risks import services
 from missionsafety.risks.models import Assessment, Control, Decision, Risk, RiskMatrix
-from missionsafety.risks.tests.factories import assess, fresh, make_risk
+from missionsafety.risks.tests.factories import assess, consult, fresh, make_risk
 
 
 def test_probability_outside_the_matrix_is_refused(world: Any) -> None:
@@ -149,11 +149,9 @@ def test_consultation_is_required_for_a_medium_risk(world: Any) -> None:
             actor=world.bn_commander, risk=fresh(risk), assessment=assessment
         )
     assert "Staf CLAS" in str(exc.value)
+    consult(world, risk)
     services.decision_accept(
-        actor=world.bn_commander,
-        risk=fresh(risk),
-        assessment=assessment,
-        parties_consulted=[world.party_clas],
+        actor=world.bn_commander, risk=fresh(risk), assessment=assessment
     )
     assert fresh(risk).status == Risk.Status.ACCEPTED
 

@@ -16,7 +16,7 @@ from missionsafety.deployments.models import Phase
 from missionsafety.organisations import services as org_services
 from missionsafety.risks import authority, services
 from missionsafety.risks.models import Risk
-from missionsafety.risks.tests.factories import assess, fresh, make_risk
+from missionsafety.risks.tests.factories import assess, consult, fresh, make_risk
 from missionsafety.testing import walk
 
 
@@ -40,11 +40,11 @@ def test_brigade_commander_accepts_high_in_preparation(world: Any) -> None:
     dep.save()
     risk = make_risk(world, deployment=dep)
     assessment = assess(world, risk)  # H, army chain
+    consult(world, risk)
     decision = services.decision_accept(
         actor=world.bde13_commander,
         risk=fresh(risk),
         assessment=assessment,
-        parties_consulted=[world.party_clas, world.party_bn],
     )
     assert decision.decided_for == world.bde13
 

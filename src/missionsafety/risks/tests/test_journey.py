@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from missionsafety.audit.models import ChangeRecord
 from missionsafety.risks.models import Control, Decision, Risk
+from missionsafety.risks.tests.factories import answerer
 
 
 def test_journey_on_pages(world: Any, client_for: Any) -> None:
@@ -82,15 +83,26 @@ def test_journey_on_pages(world: Any, client_for: Any) -> None:
     jfc = client_for(w.jfc_commander)
     awaiting = jfc.get(reverse("risks:awaiting"))
     assert risk.title in awaiting.content.decode()
-    accepted = jfc.post(
-        reverse("risks:decide", args=[risk.pk]),
-        {
-            "outcome": "accept",
-            "assessment": risk.current_assessment_id,
-            "parties_consulted": [w.party_bde13.pk, w.party_clas.pk, w.party_bn.pk],
-            "conditions": "Alleen met gekoelde containers.",
-        },
-    )
+    decide = {
+        "outcome": "accept",
+        "assessment": risk.current_assessment_id,
+        "conditions": "Alleen met gekoelde containers.",
+    }
+    early = jfc.post(reverse("risks:decide", args=[risk.pk]), decide)
+    assert early.status_code == 422
+    for name in ("13 LBR", "Staf CLAS", "42 BLJ"):
+        assert name in early.content.decode()
+    asked = safety.post(reverse("risks:consult", args=[risk.pk]))
+    assert asked.status_code == 302
+    for consultation in risk.consultations.select_related("party"):
+        answered = client_for(answerer(w, consultation.party)).post(
+            reverse("risks:consultation", args=[consultation.pk]),
+            {"answer": "agree"},
+        )
+        assert answered.status_code == 302
+    page = jfc.get(reverse("risks:detail", args=[risk.pk])).content.decode()
+    assert page.count("<strong>akkoord</strong>") == 3
+    accepted = jfc.post(reverse("risks:decide", args=[risk.pk]), decide)
     assert accepted.status_code == 302, accepted.content.decode()[:3000]
     risk.refresh_from_db()
     assert risk.status == Risk.Status.ACCEPTED
@@ -108,11 +120,20 @@ def test_journey_on_pages(world: Any, client_for: Any) -> None:
         .order_by("seq")
         .values_list("action", flat=True)
     )
-    assert actions == ["create", "assess", "escalate", "accept"]
+    assert actions == [
+        "create",
+        "assess",
+        "escalate",
+        "consultation_request",
+        *["consultation_answer"] * 3,
+        "accept",
+    ]
     for control in Control.objects.filter(risk=risk):
         assert ChangeRecord.objects.for_object(control).filter(action="create")
     history = safety.get(reverse("audit:history", args=["risks.risk", risk.pk]))
     assert history.status_code == 200
+    assert "raadpleging gevraagd" in history.content.decode()
+    assert "raadpleging beantwoord" in history.content.decode()
 
 
 def test_journey_through_the_api(world: Any, api_for: Any) -> None:
@@ -172,14 +193,29 @@ def test_journey_through_the_api(world: Any, api_for: Any) -> None:
     assert escalated.json()["escalated_to_id"] == w.jfc.pk
 
     jfc = api_for(w.jfc_commander)
+    accept = {"outcome": "accept", "assessment_id": assessment_id}
+    early = jfc.post(
+        f"/api/v1/risks/{risk_id}/decisions", accept, content_type="application/json"
+    )
+    assert early.status_code == 422
+    assert "13 LBR" in early.content.decode()
+    assert "Staf CLAS" in early.content.decode()
+    asked = safety.post(
+        f"/api/v1/risks/{risk_id}/consultations", {}, content_type="application/json"
+    )
+    assert asked.status_code == 201, asked.content
+    assert sorted(c["party"] for c in asked.json()) == ["13 LBR", "Staf CLAS"]
+    for item in asked.json():
+        answered = api_for(
+            w.clas_safety if item["party"] == "Staf CLAS" else w.bde13_safety
+        ).post(
+            f"/api/v1/consultations/{item['id']}/answer",
+            {"answer": "agree"},
+            content_type="application/json",
+        )
+        assert answered.status_code == 200, answered.content
     accepted = jfc.post(
-        f"/api/v1/risks/{risk_id}/decisions",
-        {
-            "outcome": "accept",
-            "assessment_id": assessment_id,
-            "parties_consulted": [w.party_bde13.pk, w.party_clas.pk],
-        },
-        content_type="application/json",
+        f"/api/v1/risks/{risk_id}/decisions", accept, content_type="application/json"
     )
     assert accepted.status_code == 201, accepted.content
     risk = safety.get(f"/api/v1/risks/{risk_id}").json()

@@ -96,7 +96,7 @@ def test_awaiting_and_overview_pin_their_query_counts(
     _grow(world, 3)
     commander = client_for(world.jfc_commander)
     commander.get(reverse("risks:awaiting"))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         commander.get(reverse("risks:awaiting"))
     safety = client_for(world.jfc_safety)
     safety.get(reverse("reports:dashboard"))

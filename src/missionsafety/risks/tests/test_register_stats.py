@@ -80,7 +80,7 @@ def test_counts_follow_every_service_write(world: Any) -> None:
     _check(world)  # stop flag counted, awaiting again
     a2 = fresh(second).current_assessment
     services.decision_reject(
-        actor=world.bde13_commander,
+        actor=world.bn_commander,
         risk=fresh(second),
         assessment=a2,
         rationale="Meer maatregelen nodig.",
