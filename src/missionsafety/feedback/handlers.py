@@ -199,7 +199,31 @@ def on_thread_answered(
     )
 
 
+def _control_params(control: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "ref": control.risk.reference,
+        "deployment": control.deployment.code,
+        "party": control.owner_party.organisation.short_name,
+        "control": control.description[:120],
+        **extra,
+    }
+
+
+def on_control_assigned(*, control: Any, actor: Any = None, **_: Any) -> None:
+    """The party a control is now assigned to hears of it (not the one who did it)."""
+    notify(
+        recipients=party_people(control.owner_party),
+        kind=K.CONTROL_ASSIGNED,
+        subject=control,
+        params=_control_params(control),
+        url=_risk_url(control.risk),
+        deployment=control.deployment,
+        exclude=actor,
+    )
+
+
 SUBSCRIPTIONS: dict[str, Handler] = {
+    "control.assigned": on_control_assigned,
     "risk.decision_requested": on_decision_requested,
     "risk.stop_flagged": on_stop_flagged,
     "risk.escalated": on_escalated,

@@ -4,6 +4,13 @@ decisions and the starts of a register from the library or an earlier one."""
 from __future__ import annotations
 
 from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES
+from missionsafety.risks.services.controls import (
+    control_add,
+    control_update,
+    due_date_bounds,
+    may_change,
+    may_reassign,
+)
 from missionsafety.risks.services.decisions import (
     decide,
     decision_accept,
@@ -20,8 +27,6 @@ from missionsafety.risks.services.matrices import (
 from missionsafety.risks.services.register import (
     RISK_EDITABLE,
     assessment_record,
-    control_add,
-    control_update,
     risk_create,
     risk_require_reassessment,
     risk_transition,
@@ -40,10 +45,13 @@ __all__ = [
     "decision_accept",
     "decision_escalate",
     "decision_reject",
+    "due_date_bounds",
     "matrix_new_revision",
     "matrix_refuse_if_in_use",
     "matrix_update",
     "matrix_validate",
+    "may_change",
+    "may_reassign",
     "register_copy",
     "register_from_library",
     "risk_create",
