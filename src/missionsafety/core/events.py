@@ -16,6 +16,9 @@ Events in use (keyword arguments in brackets):
 - ``risk.stop_flagged`` (risk, assessment, actor): residual rose above the accepted level
 - ``risk.reassessment_required`` (risk, reason, actor, source): e.g. a serious occurrence
 - ``control.status_changed`` (control, actor)
+- ``control.assigned`` (control, actor): a control was added to or handed to a party
+- ``agreement.submitted`` (agreement, signatories, actor): sent for signature;
+  ``signatories`` pairs each party with the commanders who sign for it
 - ``occurrence.reported`` (occurrence, actor); ``occurrence.serious`` (occurrence, actor)
 - ``thread.opened`` (thread, actor); ``thread.answered`` (thread, message, actor)
 - ``observation.submitted`` (observation, actor); ``lesson.transitioned`` (lesson, actor)

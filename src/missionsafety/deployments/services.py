@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
-from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import require, require_writer, user_scope_ids
+from missionsafety.core.exceptions import NotAllowed, ValidationError
+from missionsafety.core.permissions import (
+    is_read_only,
+    require,
+    require_writer,
+    user_scope_ids,
+)
 from missionsafety.core.services import update_versioned
 from missionsafety.deployments.models import (
     TRANSITIONS,
@@ -22,6 +27,7 @@ from missionsafety.deployments.models import (
     Phase,
     PhaseChange,
 )
+from missionsafety.deployments.people import acts_for, party_member_ids
 from missionsafety.organisations.models import Organisation, User
 
 MANAGING_ROLES = ("safety_officer", "commander")
@@ -281,5 +287,62 @@ def party_update(
     party.save()
     record_change(
         actor=actor, obj=party, action="update", before=before, after=snapshot(party)
+    )
+    return party
+
+
+def may_set_contact(user: User, party: Party) -> bool:
+    """The party's commanders and safety officers; the deployment's creator for
+    every party while the deployment is in planning."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if is_read_only(user):
+        return False
+    deployment = party.deployment
+    if deployment.phase == Phase.PLANNING and deployment.created_by_id == user.pk:
+        return True
+    return acts_for(user, party, MANAGING_ROLES)
+
+
+@transaction.atomic
+def party_set_contact(
+    *,
+    actor: User,
+    party: Party,
+    point_of_contact: User | None,
+    contact_note: str | None = None,
+) -> Party:
+    """Name the party's point of contact, one of the party's own people."""
+    if not may_set_contact(actor, party):
+        raise NotAllowed(
+            _(
+                "Only the commander or a safety officer of %(org)s names its point "
+                "of contact (and the deployment's creator while it is in planning)."
+            )
+            % {"org": party.organisation.short_name},
+            party={"id": party.pk, "organisation": party.organisation.short_name},
+        )
+    if point_of_contact is not None and point_of_contact.pk not in party_member_ids(
+        [party]
+    ):
+        raise ValidationError(
+            {
+                "point_of_contact": _("%(user)s is not one of the people of %(org)s.")
+                % {"user": point_of_contact, "org": party.organisation.short_name}
+            }
+        )
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    before = snapshot(party)
+    party.point_of_contact = point_of_contact
+    if contact_note is not None:
+        party.contact_note = contact_note.strip()
+    party.full_clean(validate_unique=False)
+    party.save(update_fields=["point_of_contact", "contact_note", "updated_at"])
+    record_change(
+        actor=actor,
+        obj=party,
+        action="set_contact",
+        before=before,
+        after=snapshot(party),
     )
     return party

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,12 +17,13 @@ from missionsafety.core.selectors import paginate
 from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments import services
 from missionsafety.deployments.forms import (
+    ContactForm,
     DeploymentForm,
     NewDeploymentForm,
     PartyForm,
     PhaseForm,
 )
-from missionsafety.deployments.models import Phase
+from missionsafety.deployments.models import Party, Phase
 from missionsafety.deployments.selectors import (
     deployment_get,
     deployment_list,
@@ -56,6 +59,9 @@ def my_deployments(request: AuthedRequest) -> HttpResponse:
 def deployment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=pk)
     manage = can(request.user, deployment, *MANAGING_ROLES)
+    for party in deployment.party_list:
+        party.deployment = deployment
+        party.may_set_contact = services.may_set_contact(request.user, party)  # type: ignore[attr-defined]
     return render(
         request,
         "deployments/detail.html",
@@ -198,5 +204,49 @@ def party_add(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "deployments/party_form.html",
         {"form": form, "deployment": deployment},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def party_contact(request: AuthedRequest, pk: int, party_pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=pk)
+    party = get_object_or_404(
+        Party.objects.select_related("organisation", "point_of_contact"),
+        pk=party_pk,
+        deployment=deployment,
+    )
+    party.deployment = deployment
+    if not services.may_set_contact(request.user, party):
+        raise PermissionDenied(
+            _(
+                "Only the commander or a safety officer of %(org)s names its point "
+                "of contact (and the deployment's creator while it is in planning)."
+            )
+            % {"org": party.organisation.short_name}
+        )
+    form = ContactForm(request.POST or None, party=party)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = run_service(
+            form,
+            lambda: services.party_set_contact(
+                actor=request.user,
+                party=party,
+                point_of_contact=data["point_of_contact"],
+                contact_note=data["contact_note"],
+            ),
+        )
+        if result is not None:
+            messages.success(
+                request,
+                _("Point of contact of %(org)s saved.")
+                % {"org": party.organisation.short_name},
+            )
+            return redirect(reverse("deployments:detail", args=[pk]) + "#parties")
+    return render(
+        request,
+        "deployments/contact_form.html",
+        {"form": form, "deployment": deployment, "party": party},
         status=422 if form.errors else 200,
     )

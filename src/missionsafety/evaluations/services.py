@@ -342,7 +342,26 @@ def agreement_submit(*, actor: Any, agreement: Agreement) -> Agreement:
         before={"status": S.DRAFT},
         after={"status": agreement.status},
     )
+    publish(
+        "agreement.submitted",
+        agreement=agreement,
+        signatories=signatories(agreement),
+        actor=actor,
+    )
     return agreement
+
+
+def signatories(agreement: Agreement) -> list[tuple[Party, list[Any]]]:
+    """Per party of the agreement, the commanders who sign for it today."""
+    parties = agreement_parties(agreement)
+    by_org: dict[int, list[Any]] = {p.organisation_id: [] for p in parties}
+    for membership in (
+        Membership.objects.current()
+        .filter(organisation_id__in=by_org, role="commander", user__is_active=True)
+        .select_related("user")
+    ):
+        by_org[membership.organisation_id].append(membership.user)
+    return [(p, by_org[p.organisation_id]) for p in parties]
 
 
 def commander_of(user: Any, party: Party) -> Membership | None:

@@ -222,7 +222,30 @@ def on_control_assigned(*, control: Any, actor: Any = None, **_: Any) -> None:
     )
 
 
+def on_agreement_submitted(
+    *, agreement: Any, signatories: Any, actor: Any = None, **_: Any
+) -> None:
+    """Each party's signatories get an inbox item (and e-mail) that opens the
+    version with its sign button: two clicks to sign."""
+    deployment = agreement.deployment
+    url = _url("evaluations:agreement_version", deployment.pk, agreement.number)
+    for party, people in signatories:
+        notify(
+            recipients=people,
+            kind=K.SIGNATURE_REQUESTED,
+            subject=agreement,
+            params={
+                "n": agreement.number,
+                "deployment": deployment.code,
+                "party": party.organisation.short_name,
+            },
+            url=f"{url}#sign" if url else "",
+            deployment=deployment,
+        )
+
+
 SUBSCRIPTIONS: dict[str, Handler] = {
+    "agreement.submitted": on_agreement_submitted,
     "control.assigned": on_control_assigned,
     "risk.decision_requested": on_decision_requested,
     "risk.stop_flagged": on_stop_flagged,

@@ -90,9 +90,9 @@ def thread_new(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     if to.isdigit() and any(p.pk == int(to) for p in deployment.party_list):
         initial["to_party"] = int(to)
         initial["kind"] = Thread.Kind.FEEDBACK
-        initial["title"] = (
-            _("Proposed change: %(subject)s") % {"subject": subject}
-        )[:200]
+        initial["title"] = (_("Proposed change: %(subject)s") % {"subject": subject})[
+            :200
+        ]
     form = ThreadForm(
         request.POST or None,
         initial=initial,

@@ -45,9 +45,9 @@ def _parties(deployment: Deployment) -> Any:
 
 def _people(deployment: Deployment) -> Any:
     """The people of the deployment's parties: nobody from elsewhere is offered."""
-    return User.objects.filter(
-        pk__in=party_member_ids(deployment.party_list)
-    ).order_by("last_name", "first_name")
+    return User.objects.filter(pk__in=party_member_ids(deployment.party_list)).order_by(
+        "last_name", "first_name"
+    )
 
 
 class RiskForm(forms.Form):

@@ -228,7 +228,8 @@ def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str,
         # The others propose a change to the owning party in a thread.
         control.propose_url = (  # type: ignore[attr-defined]
             _propose_url(control)
-            if writer and not control.editable  # type: ignore[attr-defined]
+            if writer
+            and not control.editable  # type: ignore[attr-defined]
             and can(user, deployment, *services.EDIT_ROLES)
             else ""
         )
@@ -476,6 +477,7 @@ def control_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     reassign = services.may_reassign(request.user, control)
     if not owner and not reassign:
         # Named, with the way to ask: the control belongs to another party.
+        # Reading is fine (inspectors read everything); an edit is refused.
         return render(
             request,
             "risks/control_refused.html",
@@ -483,9 +485,11 @@ def control_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 "control": control,
                 "deployment": control.deployment,
                 "risk": control.risk,
-                "propose_url": _propose_url(control),
+                "propose_url": _propose_url(control)
+                if can(request.user, control.deployment, *services.EDIT_ROLES)
+                else "",
             },
-            status=403,
+            status=403 if request.method == "POST" else 200,
         )
     form = ControlEditForm(
         request.POST or None,
