@@ -201,6 +201,13 @@ class ControlForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]
         self.fields["implementer"].queryset = _people(deployment)  # type: ignore[attr-defined]
+        from missionsafety.risks.services.controls import due_date_bounds
+
+        first, last = due_date_bounds(deployment)
+        self.fields["due_date"].help_text = _(
+            "Work before departure is dated before the start: any day from "
+            "%(first)s to %(last)s."
+        ) % {"first": first.isoformat(), "last": last.isoformat()}
 
 
 class ControlEditForm(ControlForm):
