@@ -41,6 +41,7 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
                 form.add_error(None, message)
     except ConflictError as exc:
         form.add_error(None, exc.message)
+        form.is_stale = True  # type: ignore[attr-defined]  # the top message offers the current state
         if "version" in form.fields and exc.current_version is not None:
             form.data = form.data.copy()  # type: ignore[attr-defined]
             form.data["version"] = exc.current_version  # type: ignore[index]
