@@ -56,7 +56,11 @@ def test_a_control_edited_meanwhile_says_so_and_offers_the_current_state(
     risk = make_risk(
         world,
         controls=[
-            {"description": "Koeling", "kind": "engineer", "owner_party": world.party_bn}
+            {
+                "description": "Koeling",
+                "kind": "engineer",
+                "owner_party": world.party_bn,
+            }
         ],
     )
     control = risk.controls.get()
