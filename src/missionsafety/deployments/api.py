@@ -89,6 +89,11 @@ class PhaseIn(Schema):
     waiver_rationale: str = Field(
         "", max_length=4000, description="Only for moving on past open gate items."
     )
+    early_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Required to move to deployed more than 14 days before the start.",
+    )
 
 
 def _organisation(pk: int) -> Organisation:
@@ -177,6 +182,7 @@ def move_phase(request: HttpRequest, deployment_id: int, payload: PhaseIn):  # t
         to_phase=payload.to_phase,
         note=payload.note,
         version=payload.version,
+        early_reason=payload.early_reason,
         **options,
     )
     return deployment_get(user=user, pk=deployment_id)

@@ -101,6 +101,15 @@ class PhaseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    early_reason = forms.CharField(
+        label=_("reason to deploy before the start date"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only to move to deployed more than two weeks before the start; "
+            "recorded in the history."
+        ),
+    )
 
     def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

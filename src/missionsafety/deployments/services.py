@@ -31,6 +31,8 @@ from missionsafety.deployments.people import acts_for, party_member_ids
 from missionsafety.organisations.models import Organisation, User
 
 MANAGING_ROLES = ("safety_officer", "commander")
+# Moving to deployed earlier than this before the start asks for a reason.
+EARLY_DEPLOYMENT_DAYS = 14
 
 # Other apps register checks that must pass before a phase move (the readiness
 # gate) and work to do after one (scheduling evaluations), in their ready().
@@ -154,9 +156,14 @@ def deployment_move_phase(
     to_phase: str,
     note: str = "",
     version: int | None = None,
+    early_reason: str = "",
     **options: Any,
 ) -> Deployment:
-    """Move the deployment to the next phase, if the phase machine allows it."""
+    """Move the deployment to the next phase, if the phase machine allows it.
+
+    Moving to *deployed* more than two weeks before the start date asks for
+    confirmation: the reason, recorded in the audit trail.
+    """
     require(actor, deployment, *MANAGING_ROLES)
     deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
     if to_phase not in Phase.values:
@@ -178,6 +185,19 @@ def deployment_move_phase(
                 }
             }
         )
+    days_early = (deployment.start_date - timezone.localdate()).days
+    early = to_phase == Phase.DEPLOYED and days_early > EARLY_DEPLOYMENT_DAYS
+    early_reason = (early_reason or "").strip()
+    if early and not early_reason:
+        raise ValidationError(
+            {
+                "early_reason": _(
+                    "The deployment starts on %(start)s, %(days)s days from now. "
+                    "To move it to deployed already, confirm by giving the reason."
+                )
+                % {"start": deployment.start_date.isoformat(), "days": days_early}
+            }
+        )
     for guard in _phase_guards:
         guard(deployment=deployment, to_phase=to_phase, actor=actor, **options)
     from_phase = deployment.phase
@@ -188,6 +208,18 @@ def deployment_move_phase(
         changes={"phase": to_phase, "phase_changed_at": timezone.now()},
         action="move_phase",
     )
+    if early:
+        record_change(
+            actor=actor,
+            obj=deployment,
+            action="deployed_early",
+            after={
+                "start_date": deployment.start_date.isoformat(),
+                "days_before_start": days_early,
+                "reason": early_reason,
+            },
+        )
+        note = "\n".join(part for part in (note, early_reason) if part)
     PhaseChange.objects.create(
         deployment=deployment,
         from_phase=from_phase,

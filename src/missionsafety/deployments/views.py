@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from missionsafety.core.exceptions import NotAllowed
 from missionsafety.core.panels import panels_for
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
@@ -55,28 +58,32 @@ def my_deployments(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-def deployment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    deployment = deployment_get(user=request.user, pk=pk)
+def _detail_context(
+    request: AuthedRequest, deployment: Any, phase_form: PhaseForm | None = None
+) -> dict[str, Any]:
     manage = can(request.user, deployment, *MANAGING_ROLES)
     for party in deployment.party_list:
         party.deployment = deployment
         party.may_set_contact = services.may_set_contact(request.user, party)  # type: ignore[attr-defined]
+    if phase_form is None and manage and deployment.allowed_phases():
+        phase_form = PhaseForm(deployment=deployment)
+    return {
+        "deployment": deployment,
+        "parties": deployment.party_list,
+        "can_manage": manage,
+        "phase_form": phase_form,
+        "party_form": PartyForm() if manage else None,
+        "phase_history": phase_history(deployment=deployment),
+        "phases": Phase.choices,
+        "panels": panels_for("deployment", request, deployment),
+    }
+
+
+@login_required
+def deployment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=pk)
     return render(
-        request,
-        "deployments/detail.html",
-        {
-            "deployment": deployment,
-            "parties": deployment.party_list,
-            "can_manage": manage,
-            "phase_form": PhaseForm(deployment=deployment)
-            if manage and deployment.allowed_phases()
-            else None,
-            "party_form": PartyForm() if manage else None,
-            "phase_history": phase_history(deployment=deployment),
-            "phases": Phase.choices,
-            "panels": panels_for("deployment", request, deployment),
-        },
+        request, "deployments/detail.html", _detail_context(request, deployment)
     )
 
 
@@ -152,30 +159,41 @@ def deployment_phase(request: AuthedRequest, pk: int) -> HttpResponse:
             if data.get("waiver_rationale")
             else {}
         )
-        result = run_service(
-            form,
-            lambda: services.deployment_move_phase(
-                actor=request.user,
-                deployment=deployment,
-                to_phase=data["to_phase"],
-                note=data["note"],
-                version=data.get("version"),
-                **options,
-            ),
-        )
+        refused: list[NotAllowed] = []
+
+        def call() -> Any:
+            try:
+                return services.deployment_move_phase(
+                    actor=request.user,
+                    deployment=deployment,
+                    to_phase=data["to_phase"],
+                    note=data["note"],
+                    version=data.get("version"),
+                    early_reason=data["early_reason"],
+                    **options,
+                )
+            except NotAllowed as exc:
+                refused.append(exc)
+                raise
+
+        result = run_service(form, call)
+        if refused:
+            messages.error(request, refused[0].message)
+            return redirect("deployments:detail", pk=pk)
         if result is not None:
             messages.success(
                 request,
                 _("Phase moved to %(phase)s.") % {"phase": result.get_phase_display()},
             )
             return redirect("deployments:detail", pk=pk)
-    for error in form.non_field_errors():
-        messages.error(request, str(error))
-    for field, errors in form.errors.items():
-        if field != "__all__":
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect("deployments:detail", pk=pk)
+    # The page again, the form open with what was typed and why it was refused
+    # (a move to deployed long before the start asks for a reason).
+    return render(
+        request,
+        "deployments/detail.html",
+        _detail_context(request, deployment_get(user=request.user, pk=pk), form),
+        status=422,
+    )
 
 
 @login_required
