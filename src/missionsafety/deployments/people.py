@@ -76,15 +76,15 @@ def party_members(
     paths = Q()
     for party in parties:
         paths |= Q(organisation__path__startswith=party.organisation.path)
-    memberships = (
+    query = (
         Membership.objects.current()
         .filter(paths, user__is_active=True)
         .exclude(role="auditor")
         .select_related("organisation", "user")
     )
     if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    memberships = list(memberships)
+        query = query.filter(role__in=list(roles))
+    memberships = list(query)
     chains = _represented(memberships)
     wanted = {p.organisation_id for p in parties}
     users = {

@@ -37,9 +37,11 @@ def test_the_demo_stops_its_worker_when_the_server_stops(monkeypatch: Any) -> No
     def serve(self: Any, port: int) -> None:
         events.append(f"served on {port}")
 
-    monkeypatch.setattr(
-        demo, "start_worker", lambda: events.append("worker") or FakeWorker()
-    )
+    def start_worker() -> FakeWorker:
+        events.append("worker")
+        return FakeWorker()
+
+    monkeypatch.setattr(demo, "start_worker", start_worker)
     monkeypatch.setattr(demo.Command, "_serve", serve)
     monkeypatch.setattr(demo, "call_command", lambda *a, **k: None)
     monkeypatch.setattr(demo.Command, "_collectstatic", lambda self: None)

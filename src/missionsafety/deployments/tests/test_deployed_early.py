@@ -63,6 +63,7 @@ def test_months_early_the_page_asks_for_the_reason_and_keeps_the_form(
     assert response.status_code == 302
     assert Deployment.objects.get(pk=deployment.pk).phase == Phase.DEPLOYED
     record = ChangeRecord.objects.get(action="deployed_early")
+    assert record.after is not None
     assert record.after["reason"] == "Kwartiermakers vertrekken drie maanden eerder."
     assert record.after["days_before_start"] == 90
     assert record.actor_id == world.bde13_safety.pk
