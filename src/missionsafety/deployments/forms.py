@@ -147,5 +147,5 @@ class ContactForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["point_of_contact"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            pk__in=party_member_ids([party])
+            pk__in=party_member_ids([party], with_auditors=True)
         ).order_by("last_name", "first_name")

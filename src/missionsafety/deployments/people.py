@@ -64,10 +64,16 @@ def acts_for(user: Any, party: Party, roles: Iterable[str] = PARTY_ROLES) -> boo
 
 
 def party_members(
-    parties: Iterable[Party], roles: Iterable[str] | None = None
+    parties: Iterable[Party],
+    roles: Iterable[str] | None = None,
+    *,
+    with_auditors: bool = False,
 ) -> list[User]:
-    """Active people of these parties (any role but auditor, or those roles),
-    by name."""
+    """Active people of these parties (in those roles, or any), by name.
+
+    Auditors read and change nothing, so they are left out unless asked for
+    (an inspectorate taking part names its inspector as point of contact).
+    """
     parties = list(parties)
     if not parties:
         return []
@@ -79,9 +85,10 @@ def party_members(
     query = (
         Membership.objects.current()
         .filter(paths, user__is_active=True)
-        .exclude(role="auditor")
         .select_related("organisation", "user")
     )
+    if not with_auditors:
+        query = query.exclude(role="auditor")
     if roles is not None:
         query = query.filter(role__in=list(roles))
     memberships = list(query)
@@ -96,6 +103,9 @@ def party_members(
 
 
 def party_member_ids(
-    parties: Iterable[Party], roles: Iterable[str] | None = None
+    parties: Iterable[Party],
+    roles: Iterable[str] | None = None,
+    *,
+    with_auditors: bool = False,
 ) -> list[int]:
-    return [u.pk for u in party_members(parties, roles)]
+    return [u.pk for u in party_members(parties, roles, with_auditors=with_auditors)]

@@ -262,6 +262,15 @@ def _party_add(
         point_of_contact=point_of_contact,
         contact_note=contact_note,
     )
+    if point_of_contact is not None and point_of_contact.pk not in party_member_ids(
+        [party], with_auditors=True
+    ):
+        raise ValidationError(
+            {
+                "point_of_contact": _("%(user)s is not one of the people of %(org)s.")
+                % {"user": point_of_contact, "org": organisation.short_name}
+            }
+        )
     party.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
@@ -355,7 +364,7 @@ def party_set_contact(
             party={"id": party.pk, "organisation": party.organisation.short_name},
         )
     if point_of_contact is not None and point_of_contact.pk not in party_member_ids(
-        [party]
+        [party], with_auditors=True
     ):
         raise ValidationError(
             {
