@@ -92,7 +92,7 @@ class PhaseIn(Schema):
     early_reason: str = Field(
         "",
         max_length=2000,
-        description="Required to move to deployed more than 14 days before the start.",
+        description="Required to move to deployed more than 30 days before the start.",
     )
 
 

@@ -106,7 +106,7 @@ class PhaseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Only to move to deployed more than two weeks before the start; "
+            "Only to move to deployed more than a month before the start; "
             "recorded in the history."
         ),
     )

@@ -31,8 +31,8 @@ from missionsafety.deployments.people import acts_for, party_member_ids
 from missionsafety.organisations.models import Organisation, User
 
 MANAGING_ROLES = ("safety_officer", "commander")
-# Moving to deployed earlier than this before the start asks for a reason.
-EARLY_DEPLOYMENT_DAYS = 14
+# Moving to deployed more than this before the start asks for a reason.
+EARLY_DEPLOYMENT_DAYS = 30
 
 # Other apps register checks that must pass before a phase move (the readiness
 # gate) and work to do after one (scheduling evaluations), in their ready().
@@ -161,7 +161,7 @@ def deployment_move_phase(
 ) -> Deployment:
     """Move the deployment to the next phase, if the phase machine allows it.
 
-    Moving to *deployed* more than two weeks before the start date asks for
+    Moving to *deployed* more than a month before the start date asks for
     confirmation: the reason, recorded in the audit trail.
     """
     require(actor, deployment, *MANAGING_ROLES)
@@ -185,6 +185,9 @@ def deployment_move_phase(
                 }
             }
         )
+    for guard in _phase_guards:
+        guard(deployment=deployment, to_phase=to_phase, actor=actor, **options)
+    # After the gate: what blocks the move is said first, then the confirmation.
     days_early = (deployment.start_date - timezone.localdate()).days
     early = to_phase == Phase.DEPLOYED and days_early > EARLY_DEPLOYMENT_DAYS
     early_reason = (early_reason or "").strip()
@@ -198,8 +201,6 @@ def deployment_move_phase(
                 % {"start": deployment.start_date.isoformat(), "days": days_early}
             }
         )
-    for guard in _phase_guards:
-        guard(deployment=deployment, to_phase=to_phase, actor=actor, **options)
     from_phase = deployment.phase
     update_versioned(
         obj=deployment,
