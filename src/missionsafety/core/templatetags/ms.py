@@ -55,3 +55,26 @@ def hidden_errors(form: Any) -> list[str]:
     if form is None or not getattr(form, "is_bound", False):
         return []
     return [str(e) for field in form.hidden_fields() for e in field.errors]
+
+
+@register.filter
+def field_anchor(field: Any) -> str:
+    """The id of the control a link to this field should land on."""
+    if field.use_fieldset:
+        return f"{field.auto_id}_0"
+    return str(field.id_for_label or field.auto_id)
+
+
+@register.filter
+def error_count(form: Any) -> int:
+    """How many messages a form's error summary lists."""
+    return sum(len(errors) for errors in form.errors.values())
+
+
+@register.filter
+def at(sequence: Any, index: int) -> Any:
+    """The item at ``index`` of a list or tuple (e.g. the header of a column)."""
+    try:
+        return sequence[index]
+    except (IndexError, KeyError, TypeError):
+        return ""

@@ -18,7 +18,7 @@ OFFER = "Huidige stand openen"
 
 def _alert(page: str) -> str:
     """The form's top message."""
-    start = page.index('<div class="errors" role="alert">')
+    start = page.index('<div class="error-summary"')
     return page[start : page.index("</div>", start)]
 
 
