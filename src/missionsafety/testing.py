@@ -45,8 +45,13 @@ def walk(deployment: Any, actor: Any, to: str, **options: Any) -> Any:
             from missionsafety.evaluations.services import gate_pass_for_walk
 
             gate_pass_for_walk(deployment, actor)
+        # Tests walk deployments of any dates; an early move needs a reason.
         deployment = dep_services.deployment_move_phase(
-            actor=actor, deployment=deployment, to_phase=target, **options
+            actor=actor,
+            deployment=deployment,
+            to_phase=target,
+            early_reason="Walked in a test." if target == Phase.DEPLOYED else "",
+            **options,
         )
     return deployment
 

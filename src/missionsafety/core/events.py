@@ -18,6 +18,9 @@ Events in use (keyword arguments in brackets):
 - ``risk.consultation_requested`` / ``risk.consultation_answered`` (risk,
   consultation, actor): a party asked for its view on an assessment, or answering
 - ``control.status_changed`` (control, actor)
+- ``control.assigned`` (control, actor): a control was added to or handed to a party
+- ``agreement.submitted`` (agreement, signatories, actor): sent for signature;
+  ``signatories`` pairs each party with the commanders who sign for it
 - ``occurrence.reported`` (occurrence, actor); ``occurrence.serious`` (occurrence, actor)
 - ``thread.opened`` (thread, actor); ``thread.answered`` (thread, message, actor)
 - ``observation.submitted`` (observation, actor); ``lesson.transitioned`` (lesson, actor)

@@ -54,7 +54,7 @@ def current_memberships(user: User) -> list[Membership]:
 
 
 def forget_memberships(user: User) -> None:
-    for attr in (_CACHE, _SCOPE_CACHE):
+    for attr in (_CACHE, _SCOPE_CACHE, "_missionsafety_party_chains"):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -54,6 +54,7 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
             )
         else:
             form.add_error(None, exc.message)
+        form.is_stale = True  # type: ignore[attr-defined]  # the top message offers the current state
         if "version" in form.fields and exc.current_version is not None:
             # Only now, with the difference on the page, does the form carry
             # the new version: saving again applies this user's values

@@ -14,6 +14,16 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
         "deployments:edit": {"kwargs": dep},
         "deployments:phase": {"kwargs": dep, "status": 405, "methods": ["post"]},
         "deployments:party_add": {"kwargs": dep},
+        "deployments:party_contact": {
+            "kwargs": {"pk": w.dep.pk, "party_pk": w.party_bde13.pk},
+            "insider_only": True,  # names a contact; inspectors read it on the page
+        },
+        "api:patch_party": {
+            "kwargs": {"deployment_id": w.dep.pk, "party_id": w.party_bde13.pk},
+            "status": 405,
+            "methods": ["patch"],
+            "data": {"contact_note": "leak"},
+        },
         "api:list_deployments": {"kwargs": {}, "public": True},
         "api:create_deployment": {"kwargs": {}, "public": True},
         "api:get_deployment": {

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -54,6 +54,13 @@ class PartyIn(InSchema):
     contact_note: str = Field("", max_length=200)
 
 
+class PartyPatch(InSchema):
+    point_of_contact_id: int | None = Field(
+        None, description="One of the party's people; null clears it."
+    )
+    contact_note: str | None = Field(None, max_length=200)
+
+
 class DeploymentIn(InSchema):
     code: str = Field(..., min_length=1, max_length=40)
     name: str = Field(..., min_length=1, max_length=200)
@@ -81,6 +88,11 @@ class PhaseIn(InSchema):
     version: int | None = None
     waiver_rationale: str = Field(
         "", max_length=4000, description="Only for moving on past open gate items."
+    )
+    early_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Required to move to deployed more than 30 days before the start.",
     )
 
 
@@ -170,6 +182,7 @@ def move_phase(request: HttpRequest, deployment_id: int, payload: PhaseIn):  # t
         to_phase=payload.to_phase,
         note=payload.note,
         version=payload.version,
+        early_reason=payload.early_reason,
         **options,
     )
     return deployment_get(user=user, pk=deployment_id)
@@ -201,3 +214,49 @@ def add_party(request: HttpRequest, deployment_id: int, payload: PartyIn):  # ty
         contact_note=payload.contact_note,
     )
     return Status(201, party)
+
+
+@router.patch(
+    "/deployments/{deployment_id}/parties/{party_id}",
+    response={200: PartyOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def patch_party(  # type: ignore[no-untyped-def]
+    request: HttpRequest, deployment_id: int, party_id: int, payload: PartyPatch
+):
+    """Name the party's point of contact (one of its people) and contact details.
+
+    The party's commander or safety officer may; the deployment's creator may
+    for every party while the deployment is in planning (403 otherwise).
+    """
+    user = api_user(request)
+    deployment = deployment_get(user=user, pk=deployment_id)
+    party = next((p for p in deployment.party_list if p.pk == party_id), None)
+    if party is None:
+        raise Http404
+    party.deployment = deployment
+    changes = payload.dict(exclude_unset=True)
+    contact = party.point_of_contact
+    if "point_of_contact_id" in changes:
+        contact = None
+        if changes["point_of_contact_id"] is not None:
+            contact = User.objects.filter(
+                pk=changes["point_of_contact_id"], is_active=True
+            ).first()
+            if contact is None:
+                raise ValidationError(
+                    {"point_of_contact_id": _("There is no such active user.")}
+                )
+    try:
+        party = services.party_set_contact(
+            actor=user,
+            party=party,
+            point_of_contact=contact,
+            contact_note=changes.get("contact_note"),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "point_of_contact" in exc.error_dict:
+            exc.error_dict["point_of_contact_id"] = exc.error_dict.pop(
+                "point_of_contact"
+            )
+        raise
+    return Party.objects.select_related("organisation").get(pk=party.pk)

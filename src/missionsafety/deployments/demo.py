@@ -25,6 +25,7 @@ def walk(ctx: DemoContext, deployment: Deployment, actor: str, to: str) -> None:
             deployment=deployment,
             to_phase=target,
             note="Demo",
+            early_reason="Demo" if target == Phase.DEPLOYED else "",
         )
 
 

@@ -101,6 +101,15 @@ class PhaseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    early_reason = forms.CharField(
+        label=_("reason to deploy before the start date"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only to move to deployed more than a month before the start; "
+            "recorded in the history."
+        ),
+    )
 
     def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,3 +120,32 @@ class PhaseForm(forms.Form):
             (value, label) for value, label in Phase.choices if value in allowed
         ]
         self.fields["version"].initial = deployment.version
+
+
+class ContactForm(forms.Form):
+    """A party's point of contact, chosen among the party's own people."""
+
+    point_of_contact = forms.ModelChoiceField(
+        label=_("point of contact"), queryset=User.objects.none(), required=False
+    )
+    contact_note = forms.CharField(
+        label=_("contact details"),
+        max_length=200,
+        required=False,
+        help_text=_("Function mailbox, phone or radio call sign."),
+    )
+
+    def __init__(self, *args: Any, party: Party, **kwargs: Any) -> None:
+        from missionsafety.deployments.people import party_member_ids
+
+        kwargs.setdefault(
+            "initial",
+            {
+                "point_of_contact": party.point_of_contact_id,
+                "contact_note": party.contact_note,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["point_of_contact"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=party_member_ids([party], with_auditors=True)
+        ).order_by("last_name", "first_name")

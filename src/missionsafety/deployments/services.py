@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
-from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import require, require_writer, user_scope_ids
+from missionsafety.core.exceptions import NotAllowed, ValidationError
+from missionsafety.core.permissions import (
+    is_read_only,
+    require,
+    require_writer,
+    user_scope_ids,
+)
 from missionsafety.core.services import update_versioned
 from missionsafety.deployments.models import (
     TRANSITIONS,
@@ -22,9 +27,12 @@ from missionsafety.deployments.models import (
     Phase,
     PhaseChange,
 )
+from missionsafety.deployments.people import acts_for, party_member_ids
 from missionsafety.organisations.models import Organisation, User
 
 MANAGING_ROLES = ("safety_officer", "commander")
+# Moving to deployed more than this before the start asks for a reason.
+EARLY_DEPLOYMENT_DAYS = 30
 
 # Other apps register checks that must pass before a phase move (the readiness
 # gate) and work to do after one (scheduling evaluations), in their ready().
@@ -148,9 +156,14 @@ def deployment_move_phase(
     to_phase: str,
     note: str = "",
     version: int | None = None,
+    early_reason: str = "",
     **options: Any,
 ) -> Deployment:
-    """Move the deployment to the next phase, if the phase machine allows it."""
+    """Move the deployment to the next phase, if the phase machine allows it.
+
+    Moving to *deployed* more than a month before the start date asks for
+    confirmation: the reason, recorded in the audit trail.
+    """
     require(actor, deployment, *MANAGING_ROLES)
     deployment = Deployment.objects.select_for_update(no_key=True).get(pk=deployment.pk)
     if to_phase not in Phase.values:
@@ -174,6 +187,20 @@ def deployment_move_phase(
         )
     for guard in _phase_guards:
         guard(deployment=deployment, to_phase=to_phase, actor=actor, **options)
+    # After the gate: what blocks the move is said first, then the confirmation.
+    days_early = (deployment.start_date - timezone.localdate()).days
+    early = to_phase == Phase.DEPLOYED and days_early > EARLY_DEPLOYMENT_DAYS
+    early_reason = (early_reason or "").strip()
+    if early and not early_reason:
+        raise ValidationError(
+            {
+                "early_reason": _(
+                    "The deployment starts on %(start)s, %(days)s days from now. "
+                    "To move it to deployed already, confirm by giving the reason."
+                )
+                % {"start": deployment.start_date.isoformat(), "days": days_early}
+            }
+        )
     from_phase = deployment.phase
     update_versioned(
         obj=deployment,
@@ -182,6 +209,18 @@ def deployment_move_phase(
         changes={"phase": to_phase, "phase_changed_at": timezone.now()},
         action="move_phase",
     )
+    if early:
+        record_change(
+            actor=actor,
+            obj=deployment,
+            action="deployed_early",
+            after={
+                "start_date": deployment.start_date.isoformat(),
+                "days_before_start": days_early,
+                "reason": early_reason,
+            },
+        )
+        note = "\n".join(part for part in (note, early_reason) if part)
     PhaseChange.objects.create(
         deployment=deployment,
         from_phase=from_phase,
@@ -224,6 +263,15 @@ def _party_add(
         point_of_contact=point_of_contact,
         contact_note=contact_note,
     )
+    if point_of_contact is not None and point_of_contact.pk not in party_member_ids(
+        [party], with_auditors=True
+    ):
+        raise ValidationError(
+            {
+                "point_of_contact": _("%(user)s is not one of the people of %(org)s.")
+                % {"user": point_of_contact, "org": organisation.short_name}
+            }
+        )
     party.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
@@ -281,5 +329,62 @@ def party_update(
     party.save()
     record_change(
         actor=actor, obj=party, action="update", before=before, after=snapshot(party)
+    )
+    return party
+
+
+def may_set_contact(user: User, party: Party) -> bool:
+    """The party's commanders and safety officers; the deployment's creator for
+    every party while the deployment is in planning."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if is_read_only(user):
+        return False
+    deployment = party.deployment
+    if deployment.phase == Phase.PLANNING and deployment.created_by_id == user.pk:
+        return True
+    return acts_for(user, party, MANAGING_ROLES)
+
+
+@transaction.atomic
+def party_set_contact(
+    *,
+    actor: User,
+    party: Party,
+    point_of_contact: User | None,
+    contact_note: str | None = None,
+) -> Party:
+    """Name the party's point of contact, one of the party's own people."""
+    if not may_set_contact(actor, party):
+        raise NotAllowed(
+            _(
+                "Only the commander or a safety officer of %(org)s names its point "
+                "of contact (and the deployment's creator while it is in planning)."
+            )
+            % {"org": party.organisation.short_name},
+            party={"id": party.pk, "organisation": party.organisation.short_name},
+        )
+    if point_of_contact is not None and point_of_contact.pk not in party_member_ids(
+        [party], with_auditors=True
+    ):
+        raise ValidationError(
+            {
+                "point_of_contact": _("%(user)s is not one of the people of %(org)s.")
+                % {"user": point_of_contact, "org": party.organisation.short_name}
+            }
+        )
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    before = snapshot(party)
+    party.point_of_contact = point_of_contact
+    if contact_note is not None:
+        party.contact_note = contact_note.strip()
+    party.full_clean(validate_unique=False)
+    party.save(update_fields=["point_of_contact", "contact_note", "updated_at"])
+    record_change(
+        actor=actor,
+        obj=party,
+        action="set_contact",
+        before=before,
+        after=snapshot(party),
     )
     return party

@@ -12,4 +12,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.deployment_edit, name="edit"),
     path("<int:pk>/phase/", views.deployment_phase, name="phase"),
     path("<int:pk>/parties/new/", views.party_add, name="party_add"),
+    path(
+        "<int:pk>/parties/<int:party_pk>/contact/",
+        views.party_contact,
+        name="party_contact",
+    ),
 ]

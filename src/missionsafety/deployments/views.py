@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from missionsafety.core.exceptions import NotAllowed
 from missionsafety.core.panels import panels_for
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments import services
 from missionsafety.deployments.forms import (
+    ContactForm,
     DeploymentForm,
     NewDeploymentForm,
     PartyForm,
     PhaseForm,
 )
-from missionsafety.deployments.models import Phase
+from missionsafety.deployments.models import Party, Phase
 from missionsafety.deployments.selectors import (
     deployment_get,
     deployment_list,
@@ -52,25 +58,32 @@ def my_deployments(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _detail_context(
+    request: AuthedRequest, deployment: Any, phase_form: PhaseForm | None = None
+) -> dict[str, Any]:
+    manage = can(request.user, deployment, *MANAGING_ROLES)
+    for party in deployment.party_list:
+        party.deployment = deployment
+        party.may_set_contact = services.may_set_contact(request.user, party)  # type: ignore[attr-defined]
+    if phase_form is None and manage and deployment.allowed_phases():
+        phase_form = PhaseForm(deployment=deployment)
+    return {
+        "deployment": deployment,
+        "parties": deployment.party_list,
+        "can_manage": manage,
+        "phase_form": phase_form,
+        "party_form": PartyForm() if manage else None,
+        "phase_history": phase_history(deployment=deployment),
+        "phases": Phase.choices,
+        "panels": panels_for("deployment", request, deployment),
+    }
+
+
 @login_required
 def deployment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=pk)
-    manage = can(request.user, deployment, *MANAGING_ROLES)
     return render(
-        request,
-        "deployments/detail.html",
-        {
-            "deployment": deployment,
-            "parties": deployment.party_list,
-            "can_manage": manage,
-            "phase_form": PhaseForm(deployment=deployment)
-            if manage and deployment.allowed_phases()
-            else None,
-            "party_form": PartyForm() if manage else None,
-            "phase_history": phase_history(deployment=deployment),
-            "phases": Phase.choices,
-            "panels": panels_for("deployment", request, deployment),
-        },
+        request, "deployments/detail.html", _detail_context(request, deployment)
     )
 
 
@@ -146,30 +159,41 @@ def deployment_phase(request: AuthedRequest, pk: int) -> HttpResponse:
             if data.get("waiver_rationale")
             else {}
         )
-        result = run_service(
-            form,
-            lambda: services.deployment_move_phase(
-                actor=request.user,
-                deployment=deployment,
-                to_phase=data["to_phase"],
-                note=data["note"],
-                version=data.get("version"),
-                **options,
-            ),
-        )
+        refused: list[NotAllowed] = []
+
+        def call() -> Any:
+            try:
+                return services.deployment_move_phase(
+                    actor=request.user,
+                    deployment=deployment,
+                    to_phase=data["to_phase"],
+                    note=data["note"],
+                    version=data.get("version"),
+                    early_reason=data["early_reason"],
+                    **options,
+                )
+            except NotAllowed as exc:
+                refused.append(exc)
+                raise
+
+        result = run_service(form, call)
+        if refused:
+            messages.error(request, refused[0].message)
+            return redirect("deployments:detail", pk=pk)
         if result is not None:
             messages.success(
                 request,
                 _("Phase moved to %(phase)s.") % {"phase": result.get_phase_display()},
             )
             return redirect("deployments:detail", pk=pk)
-    for error in form.non_field_errors():
-        messages.error(request, str(error))
-    for field, errors in form.errors.items():
-        if field != "__all__":
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect("deployments:detail", pk=pk)
+    # The page again, the form open with what was typed and why it was refused
+    # (a move to deployed long before the start asks for a reason).
+    return render(
+        request,
+        "deployments/detail.html",
+        _detail_context(request, deployment_get(user=request.user, pk=pk), form),
+        status=422,
+    )
 
 
 @login_required
@@ -198,5 +222,49 @@ def party_add(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "deployments/party_form.html",
         {"form": form, "deployment": deployment},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def party_contact(request: AuthedRequest, pk: int, party_pk: int) -> HttpResponse:
+    deployment = deployment_get(user=request.user, pk=pk)
+    party = get_object_or_404(
+        Party.objects.select_related("organisation", "point_of_contact"),
+        pk=party_pk,
+        deployment=deployment,
+    )
+    party.deployment = deployment
+    if not services.may_set_contact(request.user, party):
+        raise PermissionDenied(
+            _(
+                "Only the commander or a safety officer of %(org)s names its point "
+                "of contact (and the deployment's creator while it is in planning)."
+            )
+            % {"org": party.organisation.short_name}
+        )
+    form = ContactForm(request.POST or None, party=party)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = run_service(
+            form,
+            lambda: services.party_set_contact(
+                actor=request.user,
+                party=party,
+                point_of_contact=data["point_of_contact"],
+                contact_note=data["contact_note"],
+            ),
+        )
+        if result is not None:
+            messages.success(
+                request,
+                _("Point of contact of %(org)s saved.")
+                % {"org": party.organisation.short_name},
+            )
+            return redirect(reverse("deployments:detail", args=[pk]) + "#parties")
+    return render(
+        request,
+        "deployments/contact_form.html",
+        {"form": form, "deployment": deployment, "party": party},
         status=422 if form.errors else 200,
     )

@@ -6,10 +6,11 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from missionsafety.core.permissions import user_scope_ids
-from missionsafety.evaluations.models import CalendarToken
+from missionsafety.evaluations.models import CalendarToken, Evaluation
 from missionsafety.evaluations.selectors import party_moments
 from missionsafety.organisations.models import hash_token
 
@@ -29,6 +30,18 @@ def token_party(raw: str) -> CalendarToken | None:
     return token
 
 
+def _description(evaluation: Evaluation) -> str:
+    method = evaluation.template.method
+    if evaluation.is_done:
+        held_on = evaluation.held_on or evaluation.due_date
+        note = _("Held on %(date)s.") % {"date": held_on.isoformat()}
+        return f"{note}\n{method}" if method else note
+    if evaluation.status == Evaluation.Status.SKIPPED:
+        note = _("Skipped.")
+        return f"{note}\n{method}" if method else note
+    return method
+
+
 def party_calendar(raw: str) -> bytes | None:
     token = token_party(raw)
     if token is None:
@@ -41,14 +54,17 @@ def party_calendar(raw: str) -> bytes | None:
     calendar.add("x-wr-calname", f"{deployment.code} — {party.organisation.short_name}")
     stamp = timezone.now()
     host = (settings.ALLOWED_HOSTS or ["missionsafety"])[0]
-    for evaluation in party_moments(party):
+    for evaluation in party_moments(party, with_skipped=True):
         event = Event()
         event.add("uid", f"evaluation-{evaluation.pk}@{host}")
         event.add("dtstamp", stamp)
         event.add("dtstart", evaluation.due_date)
         event.add("dtend", evaluation.due_date + datetime.timedelta(days=1))
         event.add("summary", f"{deployment.code}: {evaluation.title}")
-        event.add("description", evaluation.template.method)
-        event.add("status", "CONFIRMED" if not evaluation.is_done else "CANCELLED")
+        event.add("description", _description(evaluation))
+        # Scheduled and held moments took or take place; only a skipped one
+        # is cancelled.
+        skipped = evaluation.status == Evaluation.Status.SKIPPED
+        event.add("status", "CANCELLED" if skipped else "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -217,14 +217,19 @@ def calendar_parties(*, user: Any) -> QuerySet[Party]:
     )
 
 
-def party_moments(party: Party) -> list[Evaluation]:
-    """The moments a party takes part in (every moment when the method names nobody)."""
+def party_moments(party: Party, *, with_skipped: bool = False) -> list[Evaluation]:
+    """The moments a party takes part in (every moment when the method names nobody).
+
+    A calendar feed asks ``with_skipped``: a calendar that showed a moment
+    needs it again, cancelled, to drop it.
+    """
     qs = (
         Evaluation.objects.filter(deployment_id=party.deployment_id)
-        .exclude(status=E.SKIPPED)
         .select_related("template", "deployment")
         .order_by("due_date")
     )
+    if not with_skipped:
+        qs = qs.exclude(status=E.SKIPPED)
     return [
         e
         for e in qs

@@ -23,7 +23,7 @@ from missionsafety.core.permissions import (
     user_scope_ids,
 )
 from missionsafety.core.services import check_version, update_versioned
-from missionsafety.deployments.models import Deployment, Party, Phase
+from missionsafety.deployments.models import PHASE_ORDER, Deployment, Party, Phase
 from missionsafety.evaluations import defaults
 from missionsafety.evaluations.gate import compute_checklist
 from missionsafety.evaluations.models import (
@@ -342,7 +342,26 @@ def agreement_submit(*, actor: Any, agreement: Agreement) -> Agreement:
         before={"status": S.DRAFT},
         after={"status": agreement.status},
     )
+    publish(
+        "agreement.submitted",
+        agreement=agreement,
+        signatories=signatories(agreement),
+        actor=actor,
+    )
     return agreement
+
+
+def signatories(agreement: Agreement) -> list[tuple[Party, list[Any]]]:
+    """Per party of the agreement, the commanders who sign for it today."""
+    parties = agreement_parties(agreement)
+    by_org: dict[int, list[Any]] = {p.organisation_id: [] for p in parties}
+    for membership in (
+        Membership.objects.current()
+        .filter(organisation_id__in=by_org, role="commander", user__is_active=True)
+        .select_related("user")
+    ):
+        by_org[membership.organisation_id].append(membership.user)
+    return [(p, by_org[p.organisation_id]) for p in parties]
 
 
 def commander_of(user: Any, party: Party) -> Membership | None:
@@ -473,7 +492,12 @@ def _phase_start(deployment: Deployment, phase: str) -> datetime.date | None:
 def planned_moments(
     deployment: Deployment, templates: Iterable[EvaluationTemplate]
 ) -> dict[tuple[int, int], tuple[EvaluationTemplate, datetime.date, str]]:
-    """(template id, slot) → (template, due date, title) for date and periodic moments."""
+    """(template id, slot) → (template, due date, title) for date and periodic moments.
+
+    A periodic moment of a phase is planned only before the first moment of a
+    later phase (and before that phase began, if it did): no monthly review
+    of the deployed phase after the end-of-tour AAR of the redeployment.
+    """
     start, end = deployment.start_date, deployment.end_date
     anchors: dict[str, datetime.date] = {
         EvaluationTemplate.Anchor.DEPLOYMENT_START: start,
@@ -481,27 +505,44 @@ def planned_moments(
         EvaluationTemplate.Anchor.DEPLOYMENT_MID: start + (end - start) / 2,
     }
     planned = {}
+    templates = list(templates)
     for template in templates:
-        if template.trigger == EvaluationTemplate.Trigger.DATE:
-            if template.anchor == EvaluationTemplate.Anchor.PHASE_START:
-                anchor = _phase_start(deployment, template.phase)
-            else:
-                anchor = anchors[template.anchor]
-            if anchor is None:
-                continue
-            due = anchor + datetime.timedelta(days=template.offset_days)
-            planned[(template.pk, 1)] = (template, due, template.name)
-        elif template.trigger == EvaluationTemplate.Trigger.PERIODIC:
-            step = datetime.timedelta(days=max(template.interval_days, 1))
-            due, slot = start + step, 1
-            while due <= end:
-                planned[(template.pk, slot)] = (
-                    template,
-                    due,
-                    f"{template.name} {slot}",
-                )
-                due, slot = due + step, slot + 1
+        if template.trigger != EvaluationTemplate.Trigger.DATE:
+            continue
+        if template.anchor == EvaluationTemplate.Anchor.PHASE_START:
+            anchor = _phase_start(deployment, template.phase)
+        else:
+            anchor = anchors[template.anchor]
+        if anchor is None:
+            continue
+        due = anchor + datetime.timedelta(days=template.offset_days)
+        planned[(template.pk, 1)] = (template, due, template.name)
+    for template in templates:
+        if template.trigger != EvaluationTemplate.Trigger.PERIODIC:
+            continue
+        until = _next_phase_begins(deployment, template.phase, planned.values())
+        step = datetime.timedelta(days=max(template.interval_days, 1))
+        due, slot = start + step, 1
+        while due <= end and (until is None or due < until):
+            planned[(template.pk, slot)] = (template, due, f"{template.name} {slot}")
+            due, slot = due + step, slot + 1
     return planned
+
+
+def _next_phase_begins(
+    deployment: Deployment,
+    phase: str,
+    dated: Iterable[tuple[EvaluationTemplate, datetime.date, str]],
+) -> datetime.date | None:
+    """The first day of a phase after ``phase``: its first planned moment, or
+    the day the deployment entered it."""
+    later = set(PHASE_ORDER[PHASE_ORDER.index(phase) + 1 :])
+    days = [due for template, due, _title in dated if template.phase in later]
+    days += [
+        timezone.localdate(c.changed_at)
+        for c in deployment.phase_changes.filter(to_phase__in=later)
+    ]
+    return min(days) if days else None
 
 
 @transaction.atomic

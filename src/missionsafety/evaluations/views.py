@@ -63,7 +63,14 @@ def _agreement_context(
         "matrix": matrix,
         "versions": selectors.agreement_versions(user=user, deployment=deployment),
         "can_edit": can(user, deployment, *services.AGREEMENT_ROLES),
-        "sign_form": SignForm(parties=signable, initial={"number": agreement.number})
+        "sign_form": SignForm(
+            parties=signable,
+            initial={
+                "number": agreement.number,
+                # One party to sign for: the button is all that is left to click.
+                "party": signable[0].pk if len(signable) == 1 else None,
+            },
+        )
         if signable
         else None,
         "is_current": agreement is not None

@@ -219,6 +219,29 @@ def on_consultation_requested(
     )
 
 
+def _control_params(control: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "ref": control.risk.reference,
+        "deployment": control.deployment.code,
+        "party": control.owner_party.organisation.short_name,
+        "control": control.description[:120],
+        **extra,
+    }
+
+
+def on_control_assigned(*, control: Any, actor: Any = None, **_: Any) -> None:
+    """The party a control is now assigned to hears of it (not the one who did it)."""
+    notify(
+        recipients=party_people(control.owner_party),
+        kind=K.CONTROL_ASSIGNED,
+        subject=control,
+        params=_control_params(control),
+        url=_risk_url(control.risk),
+        deployment=control.deployment,
+        exclude=actor,
+    )
+
+
 def _requester_org(risk: Any, actor: Any) -> str:
     from missionsafety.core.permissions import acting_parties
 
@@ -247,7 +270,31 @@ def on_consultation_answered(
     )
 
 
+def on_agreement_submitted(
+    *, agreement: Any, signatories: Any, actor: Any = None, **_: Any
+) -> None:
+    """Each party's signatories get an inbox item (and e-mail) that opens the
+    version with its sign button: two clicks to sign."""
+    deployment = agreement.deployment
+    url = _url("evaluations:agreement_version", deployment.pk, agreement.number)
+    for party, people in signatories:
+        notify(
+            recipients=people,
+            kind=K.SIGNATURE_REQUESTED,
+            subject=agreement,
+            params={
+                "n": agreement.number,
+                "deployment": deployment.code,
+                "party": party.organisation.short_name,
+            },
+            url=f"{url}#sign" if url else "",
+            deployment=deployment,
+        )
+
+
 SUBSCRIPTIONS: dict[str, Handler] = {
+    "agreement.submitted": on_agreement_submitted,
+    "control.assigned": on_control_assigned,
     "risk.decision_requested": on_decision_requested,
     "risk.stop_flagged": on_stop_flagged,
     "risk.escalated": on_escalated,

@@ -167,6 +167,8 @@ class NotificationKind(models.TextChoices):
     RISK_ESCALATED = "risk_escalated", _("a risk escalated to me")
     ACCEPTANCE_EXPIRING = "acceptance_expiring", _("an acceptance about to expire")
     CONTROL_OVERDUE = "control_overdue", _("a control of my party overdue")
+    CONTROL_ASSIGNED = "control_assigned", _("a control assigned to my party")
+    SIGNATURE_REQUESTED = "signature_requested", _("an agreement to sign")
     OCCURRENCE_REPORTED = (
         "occurrence_reported",
         _("an occurrence reported on my deployment"),

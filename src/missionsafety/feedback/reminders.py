@@ -10,17 +10,17 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from missionsafety.deployments.models import Party
 from missionsafety.feedback.models import NotificationKind as K
 from missionsafety.feedback.models import Thread
 from missionsafety.feedback.recipients import party_people, risk_owner_and_acceptor
 from missionsafety.feedback.services import notify, retry_mail
 
 EXPIRY_WARNING_DAYS = 14
+# How far back a run looks for controls that turned overdue (missed runs).
+CATCH_UP_DAYS = 7
 
 
 def _url(name: str, *args: Any) -> str:
@@ -72,33 +72,47 @@ def remind_expiring_acceptances(today: datetime.date) -> int:
 
 
 def remind_overdue_controls(today: datetime.date) -> int:
-    """One reminder per owning party with overdue controls, to its people."""
+    """The owning party hears once of each control that turned overdue.
+
+    The notification is keyed on the day the control turned overdue, so a
+    second run, that day or later, adds nothing; a run missed for a few days
+    still catches up on what turned overdue in the last week.
+    """
     from missionsafety.risks.models import Control
 
-    per_party = dict(
-        Control.objects.filter(status__in=Control.OPEN_STATUSES, due_date__lt=today)
+    controls = (
+        Control.objects.filter(
+            status__in=Control.OPEN_STATUSES,
+            due_date__lt=today,
+            due_date__gte=today - datetime.timedelta(days=CATCH_UP_DAYS),
+        )
         .exclude(deployment__phase="closed")
-        .values("owner_party_id")
-        .annotate(n=Count("id"))
-        .values_list("owner_party_id", "n")
+        .select_related(
+            "risk",
+            "deployment",
+            "owner_party__organisation",
+            "owner_party__point_of_contact",
+        )
     )
     count = 0
-    for party in Party.objects.filter(pk__in=per_party).select_related(
-        "organisation", "deployment", "point_of_contact"
-    ):
+    for control in controls:
+        assert control.due_date is not None  # filtered on it above
         count += len(
             notify(
-                recipients=party_people(party),
+                recipients=party_people(control.owner_party),
                 kind=K.CONTROL_OVERDUE,
-                subject=party,
+                subject=control,
                 params={
-                    "count": per_party[party.pk],
-                    "party": party.organisation.short_name,
-                    "deployment": party.deployment.code,
+                    "variant": "control_turned_overdue",
+                    "ref": control.risk.reference,
+                    "party": control.owner_party.organisation.short_name,
+                    "deployment": control.deployment.code,
+                    "control": control.description[:120],
+                    "date": control.due_date.isoformat(),
                 },
-                url=_url("deployments:detail", party.deployment_id),
-                deployment=party.deployment,
-                day=today,
+                url=_url("risks:detail", control.risk_id),
+                deployment=control.deployment,
+                day=control.due_date + datetime.timedelta(days=1),
             )
         )
     return count

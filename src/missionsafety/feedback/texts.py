@@ -25,6 +25,17 @@ TITLES: dict[str, Any] = {
     "control_overdue": _(
         "%(count)s control(s) of %(party)s on %(deployment)s are overdue"
     ),
+    "control_turned_overdue": _(
+        "Control of %(party)s on %(deployment)s overdue since %(date)s: "
+        "%(control)s (risk %(ref)s)"
+    ),
+    "control_assigned": _(
+        "A control of risk %(ref)s on %(deployment)s is now %(party)s's: %(control)s"
+    ),
+    "signature_requested": _(
+        "Version %(n)s of the agreement of %(deployment)s awaits the signature of "
+        "%(party)s"
+    ),
     "occurrence_reported": _(
         "Occurrence %(ref)s reported on %(deployment)s: %(title)s (category "
         "%(category)s)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -82,9 +84,18 @@ def thread_new(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
         acting_parties(request.user, deployment),
         key=lambda p: p.organisation.echelon,
     )
+    initial: dict[str, Any] = {"subject": subject_ref(subject)}
+    # "Propose a change" on another party's control asks that party.
+    to = request.GET.get("to", "")
+    if to.isdigit() and any(p.pk == int(to) for p in deployment.party_list):
+        initial["to_party"] = int(to)
+        initial["kind"] = Thread.Kind.FEEDBACK
+        initial["title"] = (_("Proposed change: %(subject)s") % {"subject": subject})[
+            :200
+        ]
     form = ThreadForm(
         request.POST or None,
-        initial={"subject": subject_ref(subject)},
+        initial=initial,
         deployment=deployment,
         mine=mine,
     )

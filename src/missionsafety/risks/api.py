@@ -544,7 +544,11 @@ def create_control(request: HttpRequest, risk_id: int, payload: ControlIn):  # t
     },
 )
 def patch_control(request: HttpRequest, control_id: int, payload: ControlPatch):  # type: ignore[no-untyped-def]
-    """Change a control or move its status; send the ``version`` you read."""
+    """Change a control or move its status; send the ``version`` you read.
+
+    Only the owning party's people change it (403 names ``owner_party``); the
+    risk's owner and the deployment's safety officers may change ``owner_party``.
+    """
     user = api_user(request)
     control = selectors.control_get(user=user, pk=control_id)
     changes = _resolve(payload.dict(exclude_unset=True, exclude={"version"}))

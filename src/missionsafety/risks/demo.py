@@ -11,8 +11,10 @@ from typing import Any
 from django.utils import timezone
 
 from missionsafety.core.demo import DemoContext
+from missionsafety.deployments.people import party_members
 from missionsafety.risks import services
 from missionsafety.risks.models import Decision, Hazard, HazardCategory, Risk
+from missionsafety.risks.services import EDIT_ROLES
 
 # residual levels on the ATP 5-19 matrix: (probability, severity)
 L, M, H, EH = ("D", "III"), ("C", "III"), ("C", "II"), ("B", "I")
@@ -384,10 +386,13 @@ def _r12(ctx: DemoContext, r11_risks: list[Risk]) -> None:
         note="Twee koudeletsels in één week; maatregelen onvoldoende.",
     )
 
-    # Controls owned by different parties, some done.
+    # Controls owned by different parties, some done — each by its own party.
     for control in r12_controls(r12)[:6]:
+        owners = party_members([control.owner_party], EDIT_ROLES)
+        if not owners:
+            continue
         services.control_update(
-            actor=ctx.user("bn.safety"),
+            actor=owners[0],
             control=control,
             version=control.version,
             status="implemented",
@@ -399,7 +404,9 @@ def r12_controls(r12: Any) -> list[Any]:
     from missionsafety.risks.models import Control
 
     return list(
-        Control.objects.filter(deployment=r12, due_date__isnull=True).order_by("pk")
+        Control.objects.filter(deployment=r12, due_date__isnull=True)
+        .select_related("owner_party__organisation", "risk", "deployment")
+        .order_by("pk")
     )
 
 

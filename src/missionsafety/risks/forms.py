@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.i18n import pick
 from missionsafety.deployments.models import Deployment, Party, Phase
+from missionsafety.deployments.people import party_member_ids
 from missionsafety.organisations.models import User
 from missionsafety.risks.models import (
     Assessment,
@@ -43,8 +44,11 @@ def _parties(deployment: Deployment) -> Any:
     return Party.objects.filter(deployment=deployment).select_related("organisation")
 
 
-def _users() -> Any:
-    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+def _people(deployment: Deployment) -> Any:
+    """The people of the deployment's parties: nobody from elsewhere is offered."""
+    return User.objects.filter(pk__in=party_member_ids(deployment.party_list)).order_by(
+        "last_name", "first_name"
+    )
 
 
 class RiskForm(forms.Form):
@@ -81,7 +85,7 @@ class RiskForm(forms.Form):
     def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = _users()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = _people(deployment)  # type: ignore[attr-defined]
 
     @classmethod
     def initial_for(cls, risk: Risk) -> dict[str, Any]:
@@ -197,7 +201,14 @@ class ControlForm(forms.Form):
     def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]
-        self.fields["implementer"].queryset = _users()  # type: ignore[attr-defined]
+        self.fields["implementer"].queryset = _people(deployment)  # type: ignore[attr-defined]
+        from missionsafety.risks.services.controls import due_date_bounds
+
+        first, last = due_date_bounds(deployment)
+        self.fields["due_date"].help_text = _(
+            "Work before departure is dated before the start: any day from "
+            "%(first)s to %(last)s."
+        ) % {"first": first.isoformat(), "last": last.isoformat()}
 
 
 class ControlEditForm(ControlForm):
@@ -209,7 +220,14 @@ class ControlEditForm(ControlForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, control: Control, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        control: Control,
+        may_change: bool = True,
+        may_reassign: bool = True,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -228,6 +246,15 @@ class ControlEditForm(ControlForm):
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (v, label) for v, label in Control.Status.choices if v in allowed
         ]
+        # What the user may not change is shown, not offered: a disabled field
+        # keeps the control's value whatever is posted.
+        for name, field in self.fields.items():
+            if name == "version":
+                continue
+            if (name == "owner_party" and not may_reassign) or (
+                name != "owner_party" and not may_change
+            ):
+                field.disabled = True
 
 
 class DecisionForm(forms.Form):

@@ -58,6 +58,7 @@ def _form_page(
     title: str,
     risk: Risk | None = None,
     panels: list[dict[str, Any]] | None = None,
+    status: int | None = None,
 ) -> HttpResponse:
     """The shared form page of the register (re-rendered with 422 on errors)."""
     return render(
@@ -70,7 +71,7 @@ def _form_page(
             "title": title,
             "panels": panels or [],
         },
-        status=_status(form),
+        status=status or _status(form),
     )
 
 
@@ -224,6 +225,20 @@ def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str,
         authority.holders_of(requirement, deployment)
     controls = selectors.risk_controls(risk=risk)
     risk._prefetched_objects_cache = {"controls": controls}  # type: ignore[attr-defined]
+    writer = not is_read_only(user)
+    for control in controls:
+        control.deployment = deployment
+        control.editable = services.may_change(  # type: ignore[attr-defined]
+            user, control
+        ) or services.may_reassign(user, control)
+        # The others propose a change to the owning party in a thread.
+        control.propose_url = (  # type: ignore[attr-defined]
+            _propose_url(control)
+            if writer
+            and not control.editable  # type: ignore[attr-defined]
+            and can(user, deployment, *services.EDIT_ROLES)
+            else ""
+        )
     consult = (
         authority.required_consultation(risk, requirement.rule) if requirement else []
     )
@@ -543,22 +558,68 @@ def control_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _propose_url(control: Control) -> str:
+    """A thread to the owning party about this control."""
+    return (
+        reverse("feedback:thread_new", args=[control.deployment_id])
+        + f"?subject=risks.control:{control.pk}&to={control.owner_party_id}"
+    )
+
+
 @login_required
-def control_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def control_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     control = selectors.control_get(user=request.user, pk=pk)
-    form = ControlEditForm(request.POST or None, control=control)
+    owner = services.may_change(request.user, control)
+    reassign = services.may_reassign(request.user, control)
+    if not owner and not reassign:
+        # Named, with the way to ask: the control belongs to another party.
+        # Reading is fine (inspectors read everything); an edit is refused.
+        return render(
+            request,
+            "risks/control_refused.html",
+            {
+                "control": control,
+                "deployment": control.deployment,
+                "risk": control.risk,
+                "propose_url": _propose_url(control)
+                if can(request.user, control.deployment, *services.EDIT_ROLES)
+                else "",
+            },
+            status=403 if request.method == "POST" else 200,
+        )
+    form = ControlEditForm(
+        request.POST or None,
+        control=control,
+        may_change=owner,
+        may_reassign=reassign,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
-        result = run_service(
-            form,
-            lambda: services.control_update(
-                actor=request.user, control=control, version=version, **data
-            ),
-        )
+        refused: list[NotAllowed] = []
+
+        def call() -> Control:
+            try:
+                return services.control_update(
+                    actor=request.user, control=control, version=version, **data
+                )
+            except NotAllowed as exc:
+                refused.append(exc)
+                raise
+
+        result = run_service(form, call)
         if result is not None:
             messages.success(request, _("Control saved."))
             return redirect("risks:detail", pk=control.risk_id)
+        if refused:
+            return _form_page(
+                request,
+                form,
+                deployment=control.deployment,
+                risk=control.risk,
+                title=_("Control of %(ref)s") % {"ref": control.risk.reference},
+                status=403,
+            )
     return _form_page(
         request,
         form,

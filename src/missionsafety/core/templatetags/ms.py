@@ -46,6 +46,17 @@ def get_item(mapping: Any, key: Any) -> Any:
         return None
 
 
+@register.simple_tag
+def hidden_errors(form: Any) -> list[str]:
+    """Errors on a form's hidden fields (a superseded assessment, a stale version).
+
+    They belong to nothing the user can see, so the form's top message says them.
+    """
+    if form is None or not getattr(form, "is_bound", False):
+        return []
+    return [str(e) for field in form.hidden_fields() for e in field.errors]
+
+
 @register.filter
 def field_anchor(field: Any) -> str:
     """The id of the control a link to this field should land on."""

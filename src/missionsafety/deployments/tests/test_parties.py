@@ -95,3 +95,17 @@ def test_only_managers_add_parties(world: Any, client_for: Any) -> None:
     assert response.status_code == 422
     assert "This needs one of these roles" in response.content.decode()
     assert not Party.objects.filter(organisation=world.ivd).exists()
+
+
+def test_a_new_partys_point_of_contact_is_one_of_its_people(
+    world: Any, client_for: Any
+) -> None:
+    response = add(
+        client_for(world.bde13_safety),
+        world,
+        organisation=world.ivd.pk,
+        point_of_contact=world.bde13_commander.pk,  # not of the inspectorate
+    )
+    assert response.status_code == 422
+    assert "is not one of the people of IVD" in response.content.decode()
+    assert not Party.objects.filter(deployment=world.dep, organisation=world.ivd)

@@ -32,9 +32,13 @@ def test_moving_phase_schedules_every_standard_moment(world: Any) -> None:
     reviews = Evaluation.objects.filter(
         deployment=dep, template__code="periodic_review"
     ).order_by("slot")
+    # Monthly in the deployed phase, the last before the end-of-tour AAR
+    # (seven days before the end of this six-month tour): five, not six.
     assert [r.due_date for r in reviews] == [
-        dep.start_date + D(days=30 * k) for k in range(1, 7)
+        dep.start_date + D(days=30 * k) for k in range(1, 6)
     ]
+    aar = Evaluation.objects.get(deployment=dep, template__code="end_of_tour")
+    assert all(r.due_date < aar.due_date for r in reviews)
     mid = Evaluation.objects.get(deployment=dep, template__code="mid_tour")
     assert mid.due_date == dep.start_date + (dep.end_date - dep.start_date) / 2
     first = reviews[0]
@@ -130,3 +134,44 @@ def test_closing_a_deployment_records_unheld_moments_as_skipped(world: Any) -> N
     skipped = Evaluation.objects.filter(deployment=dep, status="skipped").first()
     assert skipped is not None
     assert "closed" in skipped.skipped_reason
+
+
+def test_no_deployed_moment_after_an_early_redeployment(world: Any) -> None:
+    dep = dep_services.deployment_move_phase(
+        actor=world.jfc_safety, deployment=world.dep, to_phase="redeployment"
+    )
+    reviews = Evaluation.objects.filter(
+        deployment=dep, template__code="periodic_review", status="scheduled"
+    )
+    # Entered today: the reviews still to come of the deployed phase are dropped.
+    assert reviews.exists()
+    assert all(r.due_date < world.today for r in reviews)
+
+
+def test_the_calendar_confirms_held_and_scheduled_moments_and_cancels_skipped(
+    world: Any, client_for: Any
+) -> None:
+    from django.urls import reverse
+    from icalendar import Calendar
+
+    moments = Evaluation.objects.filter(
+        deployment=world.dep, template__code="periodic_review"
+    ).order_by("slot")
+    held, skipped, scheduled = moments[0], moments[1], moments[2]
+    Evaluation.objects.filter(pk=held.pk).update(
+        status="held", held_on=held.due_date + D(days=1)
+    )
+    Evaluation.objects.filter(pk=skipped.pk).update(status="skipped")
+    response = client_for(world.bn_commander).post(
+        reverse("evaluations:calendar"), {"party": world.party_bn.pk}
+    )
+    feed_url = response.context["new_url"].replace("http://testserver", "")
+    feed = Calendar.from_ical(client_for(world.bn_commander).get(feed_url).content)
+    events = {str(e["uid"]).split("@")[0]: e for e in feed.walk("VEVENT")}
+    held_event = events[f"evaluation-{held.pk}"]
+    assert str(held_event["status"]) == "CONFIRMED"
+    assert f"Gehouden op {(held.due_date + D(days=1)).isoformat()}" in str(
+        held_event["description"]
+    )
+    assert str(events[f"evaluation-{scheduled.pk}"]["status"]) == "CONFIRMED"
+    assert str(events[f"evaluation-{skipped.pk}"]["status"]) == "CANCELLED"

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from missionsafety.feedback.models import Notification, Thread
+from missionsafety.feedback.reminders import remind
 from missionsafety.feedback.services import thread_open
 from missionsafety.occurrences.tests.factories import make_risk
 from missionsafety.risks.models import Control
@@ -78,3 +79,37 @@ def test_expired_acceptance_is_worded_as_expired(world: Any) -> None:
     call_command("remind")
     note = Notification.objects.get(recipient=world.jfc_commander)
     assert "verlopen" in note.title
+
+
+def test_an_overdue_control_is_told_to_its_party_once(world: Any) -> None:
+    risk = make_risk(world, title="Hitte")
+    Control.objects.create(
+        risk=risk,
+        deployment=world.dep,
+        description="Koelcontainers leveren",
+        kind="engineer",
+        owner_party=world.party_clas,
+        due_date=world.today - datetime.timedelta(days=1),
+    )
+    Control.objects.create(
+        risk=risk,
+        deployment=world.dep,
+        description="Nog niet te laat",
+        kind="engineer",
+        owner_party=world.party_clas,
+        due_date=world.today,
+    )
+    Notification.objects.all().delete()
+
+    call_command("remind")
+    notes = Notification.objects.filter(kind="control_overdue")
+    assert {n.recipient.username for n in notes} == {"clas.safety", "clas.commander"}
+    assert all("Koelcontainers leveren" in n.title for n in notes)
+
+    call_command("remind")
+    assert Notification.objects.filter(kind="control_overdue").count() == 2
+
+    remind(world.today + datetime.timedelta(days=1))  # the next day
+    titles = [n.title for n in Notification.objects.filter(kind="control_overdue")]
+    assert sum("Koelcontainers leveren" in t for t in titles) == 2  # not again
+    assert sum("Nog niet te laat" in t for t in titles) == 2  # turned overdue

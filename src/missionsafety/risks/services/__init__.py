@@ -11,6 +11,13 @@ from missionsafety.risks.services.consultations import (
     consultation_state,
     may_answer,
 )
+from missionsafety.risks.services.controls import (
+    control_add,
+    control_update,
+    due_date_bounds,
+    may_change,
+    may_reassign,
+)
 from missionsafety.risks.services.decisions import (
     decide,
     decision_accept,
@@ -27,8 +34,6 @@ from missionsafety.risks.services.matrices import (
 from missionsafety.risks.services.register import (
     RISK_EDITABLE,
     assessment_record,
-    control_add,
-    control_update,
     risk_create,
     risk_require_reassessment,
     risk_transition,
@@ -51,11 +56,14 @@ __all__ = [
     "decision_accept",
     "decision_escalate",
     "decision_reject",
+    "due_date_bounds",
     "matrix_new_revision",
     "matrix_refuse_if_in_use",
     "matrix_update",
     "matrix_validate",
     "may_answer",
+    "may_change",
+    "may_reassign",
     "register_copy",
     "register_from_library",
     "risk_create",

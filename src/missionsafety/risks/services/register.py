@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
@@ -20,7 +18,6 @@ from missionsafety.deployments.models import Deployment, Party
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,
-    Control,
     Decision,
     Hazard,
     HazardCategory,
@@ -37,6 +34,7 @@ from missionsafety.risks.services.common import (
     next_number,
     save_risk,
 )
+from missionsafety.risks.services.controls import control_add
 
 # -- risks ----------------------------------------------------------------
 
@@ -297,109 +295,6 @@ def risk_transition(*, actor: Any, risk: Risk, to_status: str, note: str = "") -
             actor=actor,
         )
     return risk
-
-
-# -- controls -------------------------------------------------------------
-
-
-def _check_due(deployment: Deployment, due: datetime.date | None) -> None:
-    if due is not None and due < deployment.start_date:
-        raise ValidationError(
-            {
-                "due_date": _(
-                    "The due date lies before the start of the deployment (%(start)s)."
-                )
-                % {"start": deployment.start_date.isoformat()}
-            }
-        )
-
-
-@transaction.atomic
-def control_add(
-    *,
-    actor: Any,
-    risk: Risk,
-    description: str,
-    kind: str,
-    owner_party: Party | None,
-    implementer: Any = None,
-    due_date: datetime.date | None = None,
-) -> Control:
-    """Add a control, owned by any party of the deployment."""
-    deployment = risk.deployment
-    require(actor, deployment, *EDIT_ROLES)
-    check_party(deployment, owner_party, "owner_party")
-    assert owner_party is not None  # check_party refuses a missing party
-    if not (description or "").strip():
-        raise ValidationError({"description": _("Describe the control.")})
-    if kind not in Control.Kind.values:
-        raise ValidationError({"kind": _("Choose a kind of control.")})
-    _check_due(deployment, due_date)
-    control = Control.objects.create(
-        risk=risk,
-        deployment=deployment,
-        description=description.strip(),
-        kind=kind,
-        owner_party=owner_party,
-        implementer=implementer,
-        due_date=due_date,
-    )
-    record_change(actor=actor, obj=control, action="create", after=snapshot(control))
-    return control
-
-
-@transaction.atomic
-def control_update(
-    *, actor: Any, control: Control, version: int | None, **changes: Any
-) -> Control:
-    """Change a control; a status change follows the control's status machine."""
-    deployment = control.deployment
-    require(actor, deployment, *EDIT_ROLES)
-    allowed = {
-        "description",
-        "kind",
-        "owner_party",
-        "implementer",
-        "due_date",
-        "status",
-        "status_note",
-    }
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationError(
-            {f: _("This field cannot be changed here.") for f in sorted(unknown)}
-        )
-    if "owner_party" in changes:
-        check_party(deployment, changes["owner_party"], "owner_party")
-    if "due_date" in changes:
-        _check_due(deployment, changes["due_date"])
-    if "kind" in changes and changes["kind"] not in Control.Kind.values:
-        raise ValidationError({"kind": _("Choose a kind of control.")})
-    status_changed = False
-    if "status" in changes and changes["status"] != control.status:
-        target = changes["status"]
-        if target not in Control.TRANSITIONS.get(control.status, set()):
-            raise ValidationError(
-                {
-                    "status": _(
-                        "A control that is %(current)s cannot become %(target)s."
-                    )
-                    % {
-                        "current": Control.Status(control.status).label,
-                        "target": Control.Status(target).label
-                        if target in Control.Status.values
-                        else target,
-                    }
-                }
-            )
-        changes["status_changed_at"] = timezone.now()
-        status_changed = True
-    control = update_versioned(
-        obj=control, actor=actor, version=version, changes=changes
-    )
-    if status_changed:
-        publish("control.status_changed", control=control, actor=actor)
-    return control
 
 
 # -- kept for other apps --------------------------------------------------

@@ -94,20 +94,6 @@ def test_control_owned_by_a_non_party_is_refused(world: Any) -> None:
     assert not Control.objects.exists()
 
 
-def test_due_date_before_the_start_is_refused(world: Any) -> None:
-    risk = make_risk(world)
-    with pytest.raises(ValidationError) as exc:
-        services.control_add(
-            actor=world.bde13_safety,
-            risk=risk,
-            description="Koeling",
-            kind="engineer",
-            owner_party=world.party_clas,
-            due_date=world.dep.start_date - datetime.timedelta(days=1),
-        )
-    assert "due_date" in exc.value.error_dict
-
-
 def test_matrix_edit_after_use_is_refused(world: Any) -> None:
     matrix = world.dep.matrix
     world.inspector.is_staff = world.inspector.is_superuser = True

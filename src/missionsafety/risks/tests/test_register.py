@@ -89,14 +89,14 @@ def test_control_status_machine_and_event(
 
     with pytest.raises(ValidationError):
         services.control_update(
-            actor=world.bde13_safety,
+            actor=world.bn_commander,
             control=control,
             version=control.version,
             status="verified",
         )
     with django_capture_on_commit_callbacks(execute=True):
         services.control_update(
-            actor=world.bde13_safety,
+            actor=world.bn_commander,
             control=control,
             version=control.version,
             status="implemented",

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -7,6 +10,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from missionsafety.core.demo import DEMO_PASSWORD, DEMO_USERS
+
+CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """The task worker, beside the server: it sends the notification e-mail,
+    which the demo prints to the console instead of mailing it."""
+    env = {**os.environ, "EMAIL_BACKEND": CONSOLE_MAIL}
+    return subprocess.Popen(
+        [sys.executable, "-m", "missionsafety.cli", "worker", "--interval", "2"],
+        env=env,
+    )
 
 
 class Command(BaseCommand):
@@ -37,6 +52,8 @@ class Command(BaseCommand):
             *[f"    {name:<17} {role}" for name, role in DEMO_USERS],
             "",
             f"  API docs: {url}api/v1/docs   Database: {settings.DATABASES['default']['NAME']}",
+            "  Notification e-mail is sent by the task worker running alongside",
+            "  and printed here (console e-mail backend).",
             "  Stop with Ctrl+C.",
             "=" * 64,
             "",
@@ -44,7 +61,12 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
         if options["no_serve"]:
             return
-        self._serve(port)
+        worker = start_worker()
+        try:
+            self._serve(port)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
     def _collectstatic(self) -> None:
         """Collect (and compress) static files, skipped when nothing changed."""

@@ -12,7 +12,7 @@ from missionsafety.feedback.reminders import remind
 class Command(BaseCommand):
     help = (
         "Send daily reminders (acceptances expiring within 14 days or expired, "
-        "overdue controls per owning party, overdue threads) and retry failed "
+        "controls that turned overdue, to their owning party, overdue threads) and retry failed "
         "e-mail. Running it twice a day sends nothing twice."
     )
 
