@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
@@ -566,13 +567,30 @@ def evaluations_schedule(*, actor: Any, deployment: Deployment) -> dict[str, int
     return result
 
 
+CLOSED_BEFORE_HELD = gettext_lazy(
+    "The deployment was closed before this moment was held."
+)
+
+
+def shipped_texts() -> list[tuple[str, str]]:
+    """Reasons the services write, in Dutch and English (``shipped_text``)."""
+    pairs = []
+    for text in (CLOSED_BEFORE_HELD,):
+        with translation.override("nl"):
+            nl = str(text)
+        with translation.override("en"):
+            en = str(text)
+        pairs.append((nl, en))
+    return pairs
+
+
 def on_phase_changed(*, deployment: Deployment, from_phase: str, actor: Any) -> None:
     """Phase listener: (re)schedule the moments once a phase is entered; on
     closing, what was never held is recorded as skipped."""
     if deployment.phase != Phase.CLOSED:
         evaluations_schedule(actor=actor, deployment=deployment)
         return
-    reason = _("The deployment was closed before this moment was held.")
+    reason = str(CLOSED_BEFORE_HELD)
     for evaluation in Evaluation.objects.filter(
         deployment=deployment, status=E.SCHEDULED
     ):
