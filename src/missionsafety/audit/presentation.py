@@ -1,14 +1,19 @@
-"""Change records in words: field labels and choice labels instead of raw names."""
+"""Change records in words, in the reader's language: field labels, choice
+labels, the names of what foreign keys and references ("occurrences.occurrence:11")
+point at, and the objects' own names as they read now."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,11 +78,34 @@ def _is_pk(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+# A stored reference to an object: "occurrences.occurrence:11".
+RAW_REFERENCE = re.compile(r"^([a-z_]+)\.([a-z_]+):(\d+)$")
+
+
+def parse_reference(value: Any) -> tuple[type[models.Model], int] | None:
+    """The model and primary key of a stored reference, if it is one."""
+    match = RAW_REFERENCE.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        model = apps.get_model(match[1], match[2])
+    except LookupError:
+        return None
+    return model, int(match[3])
+
+
 def _referenced(record: ChangeRecord) -> Iterator[tuple[type[models.Model], int]]:
-    """The objects that the record's foreign keys (and many-to-many lists) name."""
+    """The objects that the record names: its own object, and those of its
+    foreign keys (and many-to-many lists) and stored references."""
     model = record.content_type.model_class()
+    if model is not None and str(record.object_id).isdigit():
+        yield model, int(record.object_id)
     for data in (record.before or {}, record.after or {}):
         for key, value in data.items():
+            ref = parse_reference(value)
+            if ref is not None:
+                yield ref
+                continue
             field = _field(model, key)
             target = field.related_model if field is not None else None
             if not isinstance(target, type):
@@ -130,6 +158,9 @@ def _value(
 ) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    ref = parse_reference(value)
+    if ref is not None:
+        return reference_label(*ref, refs)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     target = field.related_model if field is not None else None
@@ -180,6 +211,56 @@ def describe(
     return rows
 
 
+def reference_label(
+    model: type[models.Model], pk: int, refs: References | None = None
+) -> str:
+    """ "Occurrence V-00011 Boxer gekanteld": the kind of object in the
+    reader's language and what it is called (or its number)."""
+    kind = capfirst(str(model._meta.verbose_name))
+    label = (refs or {}).get((model, pk)) or f"#{pk}"
+    return f"{kind} {label}"
+
+
+def reference_link(ref: str, user: Any) -> dict[str, str] | None:
+    """A stored reference as a label and, where the user may see it, a link:
+    ``{"label": "Occurrence V-00011 …", "url": "/occurrences/11/"}``."""
+    parsed = parse_reference(ref)
+    if parsed is None:
+        return None
+    model, pk = parsed
+    queryset = model._default_manager.all()
+    if hasattr(queryset, "visible_to"):
+        queryset = queryset.visible_to(user)
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        return {"label": reference_label(model, pk), "url": ""}
+    url = ""
+    try:
+        url = reverse(f"{model._meta.app_label}:detail", args=[pk])
+    except NoReverseMatch:
+        url = getattr(obj, "get_absolute_url", lambda: "")()
+    return {"label": reference_label(model, pk, {(model, pk): str(obj)}), "url": url}
+
+
+def model_label(record: ChangeRecord) -> str:
+    """The kind of object a record is about, in the reader's language."""
+    model = record.content_type.model_class()
+    if model is None:
+        return record.content_type.model.replace("_", " ")
+    return capfirst(str(model._meta.verbose_name))
+
+
+def object_label(record: ChangeRecord, refs: References | None = None) -> str:
+    """The record's object as it is called now in the reader's language, else
+    as it was called when the record was made."""
+    model = record.content_type.model_class()
+    if model is not None and str(record.object_id).isdigit():
+        label = (refs or {}).get((model, int(record.object_id)))
+        if label and not label.startswith("#"):
+            return label
+    return record.object_repr
+
+
 def action_text(record: ChangeRecord) -> str:
     """``status:endorsed`` → "status changed: endorsed" in the reader's language."""
     action, _sep, detail = record.action.partition(":")
@@ -197,6 +278,7 @@ def with_changes(records: Any, user: Any = None) -> list[ChangeRecord]:
     for record in records:
         record.changes = describe(record, refs)  # type: ignore[attr-defined]
         record.action_text = action_text(record)  # type: ignore[attr-defined]
+        record.object_label = object_label(record, refs)  # type: ignore[attr-defined]
         ct = record.content_type
         record.object_url = reverse(  # type: ignore[attr-defined]
             "audit:history", args=[f"{ct.app_label}.{ct.model}", record.object_id]

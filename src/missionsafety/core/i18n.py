@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, Self
 
+from django.db import models
 from django.utils.translation import get_language
 
 
@@ -84,7 +85,7 @@ def shipped_text(value: str, *, numbered: bool = False, language: str = "") -> s
     return value
 
 
-class ShippedTextsMixin:
+class ShippedTextsMixin(models.Model):
     """Read the fields named in ``SHIPPED_TEXT_FIELDS`` in the reader's
     language while they hold a shipped text (see ``shipped_text``), on every
     load: pages, exports and e-mails need no change. ``NUMBERED_TEXT_FIELDS``
@@ -93,9 +94,18 @@ class ShippedTextsMixin:
     SHIPPED_TEXT_FIELDS: tuple[str, ...] = ()
     NUMBERED_TEXT_FIELDS: tuple[str, ...] = ()
 
+    class Meta:
+        abstract = True
+
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)  # type: ignore[misc]
+    def from_db(
+        cls,
+        db: str | None,
+        field_names: Collection[str],
+        values: Collection[Any],
+        **kwargs: Any,
+    ) -> Self:
+        instance = super().from_db(db, field_names, values, **kwargs)
         data = instance.__dict__
         for name in cls.SHIPPED_TEXT_FIELDS:
             value = data.get(name)

@@ -264,6 +264,8 @@ def compute_checklist(deployment: Deployment) -> Checklist:
     late = [
         c for c in controls if c.due_date is None or c.due_date <= deployment.start_date
     ]
+    # Outside the f-string, where makemessages finds it.
+    no_due_date = _("no due date")
     items.append(
         Item(
             "controls",
@@ -278,7 +280,7 @@ def compute_checklist(deployment: Deployment) -> Checklist:
                 f"{c.risk.reference}: {c.description[:80]} — "
                 f"{c.owner_party.organisation.short_name}"
                 f"{' / ' + str(c.implementer) if c.implementer else ''}"
-                f" ({c.due_date.isoformat() if c.due_date else _('no due date')})"
+                f" ({c.due_date.isoformat() if c.due_date else no_due_date})"
                 for c in controls
             ],
         )

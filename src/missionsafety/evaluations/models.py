@@ -641,7 +641,8 @@ class GateWaiver(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{_('Waiver')} {self.created_at:%d-%m-%Y}"
+        label = _("Waiver")  # outside the f-string, where makemessages finds it
+        return f"{label} {self.created_at:%d-%m-%Y}"
 
 
 class CalendarTokenQuerySet(models.QuerySet["CalendarToken"]):
