@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from missionsafety.audit.models import ACTION_LABELS, ChangeRecord
+from missionsafety.core.i18n import pick
 
 # Bookkeeping columns that tell a reader nothing.
 HIDDEN = {"id", "created_at", "updated_at"}
@@ -161,6 +162,18 @@ def _value(
     ref = parse_reference(value)
     if ref is not None:
         return reference_label(*ref, refs)
+    if _bilingual(value):
+        return _value(None, pick(value), refs)
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, dict) and "label" in v for v in value)
+    ):
+        # Items such as a gate checklist: "label: detail" in the reader's language.
+        return "; ".join(
+            f"{pick(v['label'])}: {pick(v.get('detail', ''))}".rstrip(": ")
+            for v in value
+        )
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     target = field.related_model if field is not None else None
@@ -176,6 +189,11 @@ def _value(
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _bilingual(value: Any) -> bool:
+    """Stored in both languages: ``{"nl": …, "en": …}``."""
+    return isinstance(value, dict) and set(value) == {"nl", "en"}
 
 
 def describe(

@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from missionsafety.deployments.models import OPERATIONAL_PHASES, Deployment, Party
@@ -49,6 +49,23 @@ class Checklist:
 
     def as_json(self) -> list[dict[str, Any]]:
         return [asdict(i) for i in self.items]
+
+
+def checklist_both_languages(deployment: Any) -> list[dict[str, Any]]:
+    """The checklist as the board saw it, its words in Dutch and English
+    (``{"nl": …, "en": …}``), so that it reads in each reader's language."""
+    with translation.override("nl"):
+        dutch = compute_checklist(deployment).as_json()
+    with translation.override("en"):
+        english = compute_checklist(deployment).as_json()
+    return [
+        {
+            "key": nl["key"],
+            "status": nl["status"],
+            **{k: {"nl": nl[k], "en": en[k]} for k in ("label", "detail", "rows")},
+        }
+        for nl, en in zip(dutch, english, strict=True)
+    ]
 
 
 def _chain_at(moment: datetime.datetime, changes: list[Any]) -> str:

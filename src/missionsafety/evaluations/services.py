@@ -26,7 +26,7 @@ from missionsafety.core.permissions import (
 from missionsafety.core.services import check_version, update_versioned
 from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.evaluations import defaults
-from missionsafety.evaluations.gate import compute_checklist
+from missionsafety.evaluations.gate import checklist_both_languages, compute_checklist
 from missionsafety.evaluations.models import (
     Action,
     Agreement,
@@ -763,7 +763,7 @@ def evaluation_hold(
     if template.is_gate:
         evaluation.gate_decision = gate_decision
         evaluation.gate_rationale = gate_rationale.strip()
-        evaluation.gate_checklist = compute_checklist(deployment).as_json()
+        evaluation.gate_checklist = checklist_both_languages(deployment)
     evaluation.version += 1
     evaluation.save()
     EvaluationParticipant.objects.bulk_create(
@@ -1004,12 +1004,16 @@ def gate_waive(*, actor: Any, deployment: Deployment, rationale: str) -> GateWai
         raise ValidationError(
             {"waiver_rationale": _("Give the rationale for the waiver.")}
         )
-    checklist = compute_checklist(deployment)
-    open_items = [i for i in checklist.as_json() if i["status"] == "open"]
+    # In both languages, so that the waiver reads in each reader's language.
+    open_items = [
+        i for i in checklist_both_languages(deployment) if i["status"] == "open"
+    ]
     if gate.gate_decision == Evaluation.GateDecision.NO_GO:
-        open_items.insert(
-            0, {"key": "no_go", "label": _("The board decided no-go"), "status": "open"}
-        )
+        no_go = {}
+        for language in ("nl", "en"):
+            with translation.override(language):
+                no_go[language] = str(_("The board decided no-go"))
+        open_items.insert(0, {"key": "no_go", "label": no_go, "status": "open"})
     waiver = GateWaiver.objects.create(
         deployment=deployment,
         evaluation=gate,
