@@ -74,6 +74,15 @@ def test_the_demo_reads_in_the_readers_language(demo: Any, language: str) -> Non
     assert getattr(template, f"name_{language}") in moments
     assert getattr(template, f"name_{other}") not in moments
 
+    # The hot wash after an occurrence: the moment's name in the reader's
+    # language, the words about the occurrence as written.
+    wash = Evaluation.objects.get(
+        deployment__code="EFP-LTU-R12", template__code="hot_wash"
+    )
+    html = page(user, language, reverse("evaluations:detail", args=[wash.pk]))
+    wash_name = getattr(wash.template, f"name_{language}")
+    assert f"{wash_name}: YPR van de weg geraakt" in html
+
     # The agreement's default task texts.
     cell = (
         AgreementAssignment.objects.exclude(tasks="")
