@@ -100,3 +100,30 @@ def test_a_reminder_goes_out_in_each_recipients_language(
     assert "You receive this e-mail" in english.body
     assert "De aanvaarding van risico" in dutch.subject
     assert "You receive this e-mail" not in dutch.body
+
+
+def test_a_library_risk_is_named_in_the_recipients_language(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from missionsafety.feedback.services import notify
+    from missionsafety.risks.models import Hazard
+
+    hazard = Hazard.objects.get(code="cold-injury")
+    User.objects.filter(pk=world.jfc_commander.pk).update(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipients=[world.jfc_commander],
+            kind="decision_awaiting",
+            subject=world.dep,
+            params={
+                "ref": "R-001",
+                "title": hazard.name_nl,  # written by a Dutch reader
+                "deployment": world.dep.code,
+                "level": "H",
+            },
+            url="/",
+            deployment=world.dep,
+        )
+    [sent] = [m for m in mail.outbox if m.to == [world.jfc_commander.email]]
+    assert hazard.name_en in sent.subject
+    assert hazard.name_nl not in sent.subject
