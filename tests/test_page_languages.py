@@ -16,6 +16,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
+from missionsafety.core.i18n import shipped_pairs
 from tests.test_access_control import all_targets
 from tests.test_translations import parse_po
 
@@ -31,12 +32,21 @@ def _plain(text: str) -> bool:
     return not re.search(r"%\(|%s|%d|\{|<|&|“|\"|\n", text)
 
 
+def _long(text: str) -> bool:
+    return _plain(text) and len(text) >= MIN_CHARS and len(text.split()) >= MIN_WORDS
+
+
 @cache
 def tell_tales() -> dict[str, list[str]]:
     """Per language, long sentences of the *other* language: Dutch
     translations (not to be seen by an English reader) and their English
-    sources (not to be seen by a Dutch reader)."""
+    sources (not to be seen by a Dutch reader), and the same of the texts
+    that defaults and the hazard library write into rows."""
     found: dict[str, list[str]] = {"en": [], "nl": []}
+    for dutch, english in shipped_pairs():
+        for lang, text in (("en", dutch), ("nl", english)):
+            if _long(text):
+                found[lang].append(" ".join(text.split()))
     for config in apps.get_app_configs():
         po = Path(config.path) / "locale" / "nl" / "LC_MESSAGES" / "django.po"
         if not config.name.startswith("missionsafety.") or not po.exists():
@@ -46,11 +56,7 @@ def tell_tales() -> dict[str, list[str]]:
             if not english or not dutch or english == dutch or "msgid_plural" in entry:
                 continue
             for lang, text in (("en", dutch), ("nl", english)):
-                if (
-                    _plain(text)
-                    and len(text) >= MIN_CHARS
-                    and len(text.split()) >= MIN_WORDS
-                ):
+                if _long(text):
                     found[lang].append(" ".join(text.split()))
     return found
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from missionsafety.audit.models import ACTION_LABELS, ChangeRecord
-from missionsafety.core.i18n import pick
+from missionsafety.core.i18n import pick, shipped_text
 
 # Bookkeeping columns that tell a reader nothing.
 HIDDEN = {"id", "created_at", "updated_at"}
@@ -95,6 +95,27 @@ def parse_reference(value: Any) -> tuple[type[models.Model], int] | None:
     return model, int(match[3])
 
 
+# Keys whose value is a list of rows (lists); per column, the model
+# ("app_label.model") whose numbers it holds, or None. Apps register theirs.
+ROW_COLUMNS: dict[str, tuple[str | None, ...]] = {}
+
+
+def register_rows(key: str, *columns: str | None) -> None:
+    """Render ``key`` as rows whose numbered columns name objects of models:
+    ``register_rows("cells", "evaluations.processstep", "deployments.party",
+    None, None)``."""
+    ROW_COLUMNS[key] = columns
+
+
+def _row_models(key: str) -> list[type[models.Model] | None]:
+    return [apps.get_model(c) if c else None for c in ROW_COLUMNS.get(key, ())]
+
+
+def _rows(key: str, value: Any) -> Iterator[list[Any]]:
+    if key in ROW_COLUMNS and isinstance(value, list):
+        yield from (row for row in value if isinstance(row, list))
+
+
 def _referenced(record: ChangeRecord) -> Iterator[tuple[type[models.Model], int]]:
     """The objects that the record names: its own object, and those of its
     foreign keys (and many-to-many lists) and stored references."""
@@ -107,6 +128,11 @@ def _referenced(record: ChangeRecord) -> Iterator[tuple[type[models.Model], int]
             if ref is not None:
                 yield ref
                 continue
+            row_models = _row_models(key)
+            for row in _rows(key, value):
+                for target, cell in zip(row_models, row, strict=False):
+                    if target is not None and _is_pk(cell):
+                        yield target, cell
             field = _field(model, key)
             target = field.related_model if field is not None else None
             if not isinstance(target, type):
@@ -155,10 +181,25 @@ def references(records: Iterable[ChangeRecord], user: Any = None) -> References:
 
 
 def _value(
-    field: models.Field[Any, Any] | None, value: Any, refs: References | None = None
+    field: models.Field[Any, Any] | None,
+    value: Any,
+    refs: References | None = None,
+    key: str = "",
 ) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if key in ROW_COLUMNS and isinstance(value, list):
+        row_models = _row_models(key)
+        return "; ".join(
+            " · ".join(
+                (refs or {}).get((target, cell), f"#{cell}")
+                if target is not None and _is_pk(cell)
+                else shipped_text(str(cell), numbered=True)
+                for target, cell in zip(row_models, row, strict=False)
+                if cell not in (None, "")
+            )
+            for row in _rows(key, value)
+        )
     ref = parse_reference(value)
     if ref is not None:
         return reference_label(*ref, refs)
@@ -186,9 +227,10 @@ def _value(
         if isinstance(value, list):
             return ", ".join(str(labels.get(str(v), v)) for v in value)
         return str(labels.get(str(value), value))
+    # Defaults and library texts (moment names, task texts) as the reader reads.
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(shipped_text(str(v), numbered=True) for v in value)
+    return shipped_text(str(value), numbered=True)
 
 
 def _bilingual(value: Any) -> bool:
@@ -222,8 +264,10 @@ def describe(
                 "key": key,
                 "label": str(label),
                 "changed": key in before,
-                "before": _value(field, before.get(key), refs),
-                "after": _value(field, after.get(key), refs) if key in after else "—",
+                "before": _value(field, before.get(key), refs, key),
+                "after": _value(field, after.get(key), refs, key)
+                if key in after
+                else "—",
             }
         )
     return rows

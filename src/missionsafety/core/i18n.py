@@ -63,6 +63,11 @@ def _shipped() -> dict[str, TextPair]:
     return _table
 
 
+def shipped_pairs() -> list[TextPair]:
+    """Every registered (Dutch, English) pair."""
+    return sorted(set(_shipped().values()))
+
+
 def shipped_text(value: str, *, numbered: bool = False, language: str = "") -> str:
     """A shipped text in the reader's language (or ``language``); any other
     text unchanged. ``numbered`` also reads "<shipped> 3" and

@@ -10,6 +10,7 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluations")
 
     def ready(self) -> None:
+        from missionsafety.audit.presentation import register_rows
         from missionsafety.core.events import subscribe
         from missionsafety.core.i18n import register_shipped_texts
         from missionsafety.core.panels import register_panel
@@ -20,6 +21,10 @@ class EvaluationsConfig(AppConfig):
         from missionsafety.evaluations import defaults, panels, services
 
         register_shipped_texts(defaults.shipped_texts)
+        # An agreement's cells in change records: step, party, R/A/C/I, tasks.
+        register_rows(
+            "cells", "evaluations.processstep", "deployments.party", None, None
+        )
         register_shipped_texts(services.shipped_texts)
         register_phase_guard(services.gate_guard)
         register_phase_listener(services.on_phase_changed)

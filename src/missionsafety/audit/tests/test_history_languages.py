@@ -122,3 +122,29 @@ def test_the_evaluation_page_links_the_occurrence_that_triggered_it(
     assert "occurrences.occurrence:" not in page
     assert f"Occurrence {occurrence}" in page
     assert reverse("occurrences:detail", args=[occurrence.pk]) in page
+
+
+def test_agreement_cells_read_as_steps_parties_and_tasks(world: Any) -> None:
+    from missionsafety.evaluations import defaults, services
+    from missionsafety.evaluations.models import ProcessStep
+
+    with translation.override("nl"):
+        agreement = services.agreement_setup(
+            actor=world.jfc_safety, deployment=world.dep
+        )
+    record = ChangeRecord.objects.filter(
+        object_id=str(agreement.pk), content_type__model="agreement"
+    ).last()
+    assert record is not None
+    step = ProcessStep.objects.get(code="context")
+    _raci, nl, en = defaults.DEFAULT_MATRIX["context"][world.party_jfc.role]
+    for language, name, tasks in (("en", step.name_en, en), ("nl", step.name_nl, nl)):
+        with translation.override(language):
+            [shown] = with_changes([record], world.inspector)
+            cells = next(
+                c
+                for c in shown.changes  # type: ignore[attr-defined]
+                if c["key"] == "cells"
+            )
+            assert f"{name} · {world.party_jfc}" in cells["after"]
+            assert tasks in cells["after"]
