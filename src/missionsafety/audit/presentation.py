@@ -142,18 +142,23 @@ def _referenced(record: ChangeRecord) -> Iterator[tuple[type[models.Model], int]
                     yield target, pk
 
 
-def references(records: Iterable[ChangeRecord], user: Any = None) -> References:
+def references(
+    records: Iterable[ChangeRecord],
+    user: Any = None,
+    known: Iterable[models.Model] = (),
+) -> References:
     """Labels of every object the records refer to: one query per model named
     (plus one when some are gone or hidden), not one per row.
 
     Objects the user may not see read as their number only; objects that no
     longer exist as "#13 (deleted)".
     """
+    labels: References = {(type(obj), obj.pk): str(obj) for obj in known}
     wanted: dict[type[models.Model], set[int]] = defaultdict(set)
     for record in records:
         for target, pk in _referenced(record):
-            wanted[target].add(pk)
-    labels: References = {}
+            if (target, pk) not in labels:
+                wanted[target].add(pk)
     for target, pks in wanted.items():
         queryset = target._default_manager.all()
         if user is not None and hasattr(queryset, "visible_to"):
@@ -332,11 +337,13 @@ def action_text(record: ChangeRecord) -> str:
     return f"{ACTION_LABELS.get(action, _('status changed'))}: {_value(field, detail)}"
 
 
-def with_changes(records: Any, user: Any = None) -> list[ChangeRecord]:
+def with_changes(
+    records: Any, user: Any = None, known: Iterable[models.Model] = ()
+) -> list[ChangeRecord]:
     """Attach ``changes`` and ``action_text`` to each record of a page, foreign
     keys named by what they refer to (as far as ``user`` may see it)."""
     records = list(records)
-    refs = references(records, user)
+    refs = references(records, user, known)
     for record in records:
         record.changes = describe(record, refs)  # type: ignore[attr-defined]
         record.action_text = action_text(record)  # type: ignore[attr-defined]

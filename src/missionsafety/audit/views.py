@@ -35,7 +35,8 @@ from missionsafety.core.views import AuthedRequest
 def history(request: AuthedRequest, model: str, pk: str) -> HttpResponse:
     obj = history_target(user=request.user, model_label=model, pk=pk)
     page = paginate(object_history(obj=obj), request.GET.get("page"))
-    page.object_list = with_changes(page.object_list, request.user)
+    # The page's object is named already: no query for it.
+    page.object_list = with_changes(page.object_list, request.user, known=[obj])
     return render(request, "audit/history.html", {"object": obj, "page": page})
 
 
