@@ -414,7 +414,7 @@ class Evaluation(ShippedTextsMixin, VersionedModel):
         _("triggered by"),
         max_length=100,
         blank=True,
-        help_text=_("The object that triggered it, e.g. occurrences.occurrence:12."),
+        help_text=_("The object that triggered it, e.g. a serious occurrence."),
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
     held_by = models.ForeignKey(
