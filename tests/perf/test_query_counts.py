@@ -18,7 +18,8 @@ R = Party.PartyRole
 # url name, kwargs (from the world), who asks, pinned number of queries (pages
 # include one for the inbox count in the header; the organisation page carries
 # the panels of risks, lessons and threads). History pages add one query per kind
-# of object their records refer to (the deployment's: its matrix and people);
+# of object their records are about or refer to, to name them in the reader's
+# language (the deployment's: its matrix and people; its own name is known);
 # the chain page's newest records refer to more kinds in the world than after
 # ten new deployments, so it is pinned before and after: (few, many).
 LISTS = [
@@ -34,7 +35,7 @@ LISTS = [
         "bde13_safety",
         10,
     ),
-    ("audit:chain", lambda w: {}, "inspector", (13, 10)),
+    ("audit:chain", lambda w: {}, "inspector", (15, 11)),
 ]
 
 

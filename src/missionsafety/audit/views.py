@@ -12,7 +12,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.models import ChangeRecord
-from missionsafety.audit.presentation import describe, references, with_changes
+from missionsafety.audit.presentation import (
+    action_text,
+    describe,
+    model_label,
+    object_label,
+    references,
+    with_changes,
+)
 from missionsafety.audit.selectors import (
     deployment_history,
     history_target,
@@ -29,7 +36,8 @@ from missionsafety.core.views import AuthedRequest
 def history(request: AuthedRequest, model: str, pk: str) -> HttpResponse:
     obj = history_target(user=request.user, model_label=model, pk=pk)
     page = paginate(object_history(obj=obj), request.GET.get("page"))
-    page.object_list = with_changes(page.object_list, request.user)
+    # The page's object is named already: no query for it.
+    page.object_list = with_changes(page.object_list, request.user, known=[obj])
     return render(request, "audit/history.html", {"object": obj, "page": page})
 
 
@@ -71,9 +79,9 @@ def _csv_rows(writer: Any, batch: list[ChangeRecord], user: Any) -> Iterator[str
                 r.seq,
                 r.created_at.isoformat(),
                 r.actor_label,
-                f"{r.content_type.app_label}.{r.content_type.model}",
-                r.object_repr,
-                r.action,
+                model_label(r),
+                object_label(r, refs),
+                action_text(r),
                 change,
                 r.request_id,
                 r.prev_hash,

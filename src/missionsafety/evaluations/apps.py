@@ -10,14 +10,22 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluations")
 
     def ready(self) -> None:
+        from missionsafety.audit.presentation import register_rows
         from missionsafety.core.events import subscribe
+        from missionsafety.core.i18n import register_shipped_texts
         from missionsafety.core.panels import register_panel
         from missionsafety.deployments.services import (
             register_phase_guard,
             register_phase_listener,
         )
-        from missionsafety.evaluations import panels, services
+        from missionsafety.evaluations import defaults, panels, services
 
+        register_shipped_texts(defaults.shipped_texts)
+        # An agreement's cells in change records: step, party, R/A/C/I, tasks.
+        register_rows(
+            "cells", "evaluations.processstep", "deployments.party", None, None
+        )
+        register_shipped_texts(services.shipped_texts)
         register_phase_guard(services.gate_guard)
         register_phase_listener(services.on_phase_changed)
         subscribe("occurrence.serious", services.on_serious_occurrence)

@@ -603,3 +603,15 @@ def install(apps: Any) -> None:
                 **{k: v for k, v in spec.items() if k != "code"},
             },
         )
+
+
+def shipped_texts() -> list[tuple[str, str]]:
+    """(Dutch, English) of every text the defaults write into rows: agreement
+    task texts and evaluation moment names (see ``core.i18n.shipped_text``)."""
+    pairs = [
+        (nl, en)
+        for cells in DEFAULT_MATRIX.values()
+        for _raci, nl, en in cells.values()
+    ]
+    pairs += [(t["name_nl"], t["name_en"]) for t in TEMPLATES]
+    return pairs

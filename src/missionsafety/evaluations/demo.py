@@ -200,7 +200,8 @@ def load(ctx: DemoContext) -> None:
         actor=ctx.user("bn.safety"),
         deployment=r12,
         template=hot_wash,
-        title="Hot wash: YPR van de weg geraakt bij nachtrit Pabradė",
+        # The moment's name reads in each reader's language; the rest as written.
+        title=f"{hot_wash.name_nl}: YPR van de weg geraakt bij nachtrit Pabradė",
         due_date=ctx.days(-20),
     )
     _hold(

@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from missionsafety.deployments.models import OPERATIONAL_PHASES, Deployment, Party
@@ -49,6 +49,23 @@ class Checklist:
 
     def as_json(self) -> list[dict[str, Any]]:
         return [asdict(i) for i in self.items]
+
+
+def checklist_both_languages(deployment: Any) -> list[dict[str, Any]]:
+    """The checklist as the board saw it, its words in Dutch and English
+    (``{"nl": …, "en": …}``), so that it reads in each reader's language."""
+    with translation.override("nl"):
+        dutch = compute_checklist(deployment).as_json()
+    with translation.override("en"):
+        english = compute_checklist(deployment).as_json()
+    return [
+        {
+            "key": nl["key"],
+            "status": nl["status"],
+            **{k: {"nl": nl[k], "en": en[k]} for k in ("label", "detail", "rows")},
+        }
+        for nl, en in zip(dutch, english, strict=True)
+    ]
 
 
 def _chain_at(moment: datetime.datetime, changes: list[Any]) -> str:
@@ -264,6 +281,8 @@ def compute_checklist(deployment: Deployment) -> Checklist:
     late = [
         c for c in controls if c.due_date is None or c.due_date <= deployment.start_date
     ]
+    # Outside the f-string, where makemessages finds it.
+    no_due_date = _("no due date")
     items.append(
         Item(
             "controls",
@@ -278,7 +297,7 @@ def compute_checklist(deployment: Deployment) -> Checklist:
                 f"{c.risk.reference}: {c.description[:80]} — "
                 f"{c.owner_party.organisation.short_name}"
                 f"{' / ' + str(c.implementer) if c.implementer else ''}"
-                f" ({c.due_date.isoformat() if c.due_date else _('no due date')})"
+                f" ({c.due_date.isoformat() if c.due_date else no_due_date})"
                 for c in controls
             ],
         )

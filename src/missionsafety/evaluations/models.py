@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.i18n import BilingualNameMixin, pick
+from missionsafety.core.i18n import BilingualNameMixin, ShippedTextsMixin, pick
 from missionsafety.core.models import TimeStampedModel, VersionedModel
 from missionsafety.core.permissions import DeploymentScopedQuerySet
 from missionsafety.deployments.models import Party, Phase
@@ -131,8 +131,11 @@ class Agreement(TimeStampedModel):
         return f"{_('Agreement')} v{self.number}"
 
 
-class AgreementAssignment(models.Model):
+class AgreementAssignment(ShippedTextsMixin, models.Model):
     """One cell: a party's R/A/C/I for a process step, with its tasks and authorities."""
+
+    # The default task texts read in the reader's language until edited.
+    SHIPPED_TEXT_FIELDS = ("tasks",)
 
     class Raci(models.TextChoices):
         RESPONSIBLE = "R", _("R — responsible")
@@ -355,8 +358,13 @@ class EvaluationQuerySet(DeploymentScopedQuerySet):
         return self.filter(status=Evaluation.Status.SCHEDULED, due_date__lt=today)
 
 
-class Evaluation(VersionedModel):
+class Evaluation(ShippedTextsMixin, VersionedModel):
     """One evaluation moment of a deployment: scheduled, held, reported, closed."""
+
+    # A scheduled moment is named after its template ("… 3" when periodic, "…:
+    # <occurrence>" for a hot wash): that name reads in the reader's language.
+    SHIPPED_TEXT_FIELDS = ("title", "skipped_reason")
+    NUMBERED_TEXT_FIELDS = ("title",)
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("scheduled")
@@ -406,7 +414,7 @@ class Evaluation(VersionedModel):
         _("triggered by"),
         max_length=100,
         blank=True,
-        help_text=_("The object that triggered it, e.g. occurrences.occurrence:12."),
+        help_text=_("The object that triggered it, e.g. a serious occurrence."),
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
     held_by = models.ForeignKey(
@@ -633,7 +641,8 @@ class GateWaiver(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{_('Waiver')} {self.created_at:%d-%m-%Y}"
+        label = _("Waiver")  # outside the f-string, where makemessages finds it
+        return f"{label} {self.created_at:%d-%m-%Y}"
 
 
 class CalendarTokenQuerySet(models.QuerySet["CalendarToken"]):

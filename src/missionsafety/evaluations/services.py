@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
@@ -25,7 +26,7 @@ from missionsafety.core.permissions import (
 from missionsafety.core.services import check_version, update_versioned
 from missionsafety.deployments.models import PHASE_ORDER, Deployment, Party, Phase
 from missionsafety.evaluations import defaults
-from missionsafety.evaluations.gate import compute_checklist
+from missionsafety.evaluations.gate import checklist_both_languages, compute_checklist
 from missionsafety.evaluations.models import (
     Action,
     Agreement,
@@ -607,13 +608,30 @@ def evaluations_schedule(*, actor: Any, deployment: Deployment) -> dict[str, int
     return result
 
 
+CLOSED_BEFORE_HELD = gettext_lazy(
+    "The deployment was closed before this moment was held."
+)
+
+
+def shipped_texts() -> list[tuple[str, str]]:
+    """Reasons the services write, in Dutch and English (``shipped_text``)."""
+    pairs = []
+    for text in (CLOSED_BEFORE_HELD,):
+        with translation.override("nl"):
+            nl = str(text)
+        with translation.override("en"):
+            en = str(text)
+        pairs.append((nl, en))
+    return pairs
+
+
 def on_phase_changed(*, deployment: Deployment, from_phase: str, actor: Any) -> None:
     """Phase listener: (re)schedule the moments once a phase is entered; on
     closing, what was never held is recorded as skipped."""
     if deployment.phase != Phase.CLOSED:
         evaluations_schedule(actor=actor, deployment=deployment)
         return
-    reason = _("The deployment was closed before this moment was held.")
+    reason = str(CLOSED_BEFORE_HELD)
     for evaluation in Evaluation.objects.filter(
         deployment=deployment, status=E.SCHEDULED
     ):
@@ -786,7 +804,7 @@ def evaluation_hold(
     if template.is_gate:
         evaluation.gate_decision = gate_decision
         evaluation.gate_rationale = gate_rationale.strip()
-        evaluation.gate_checklist = compute_checklist(deployment).as_json()
+        evaluation.gate_checklist = checklist_both_languages(deployment)
     evaluation.version += 1
     evaluation.save()
     EvaluationParticipant.objects.bulk_create(
@@ -1027,12 +1045,16 @@ def gate_waive(*, actor: Any, deployment: Deployment, rationale: str) -> GateWai
         raise ValidationError(
             {"waiver_rationale": _("Give the rationale for the waiver.")}
         )
-    checklist = compute_checklist(deployment)
-    open_items = [i for i in checklist.as_json() if i["status"] == "open"]
+    # In both languages, so that the waiver reads in each reader's language.
+    open_items = [
+        i for i in checklist_both_languages(deployment) if i["status"] == "open"
+    ]
     if gate.gate_decision == Evaluation.GateDecision.NO_GO:
-        open_items.insert(
-            0, {"key": "no_go", "label": _("The board decided no-go"), "status": "open"}
-        )
+        no_go = {}
+        for language in ("nl", "en"):
+            with translation.override(language):
+                no_go[language] = str(_("The board decided no-go"))
+        open_items.insert(0, {"key": "no_go", "label": no_go, "status": "open"})
     waiver = GateWaiver.objects.create(
         deployment=deployment,
         evaluation=gate,

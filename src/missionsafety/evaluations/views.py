@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from missionsafety.audit.presentation import reference_link
 from missionsafety.core.exceptions import ConflictError, NotAllowed, ValidationError
 from missionsafety.core.permissions import can
 from missionsafety.core.selectors import paginate
@@ -341,6 +342,9 @@ def evaluation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "evaluation": evaluation,
             "deployment": deployment,
+            "trigger": reference_link(evaluation.trigger_ref, request.user)
+            if evaluation.trigger_ref
+            else None,
             "questions": questions,
             "findings": findings,
             "can_manage": manage,

@@ -169,7 +169,8 @@ def deliver_mail(notification_id: int) -> str:
         pk=notification_id
     )
     recipient = notification.recipient
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the recipient's language (chosen, or their browser's at log-in).
+    with translation.override(recipient.preferred_language):
         title = notification.title
         body = "\n\n".join(
             [

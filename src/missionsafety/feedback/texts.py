@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from missionsafety.core.i18n import shipped_text
+
 TITLES: dict[str, Any] = {
     "decision_awaiting": _(
         "Risk %(ref)s “%(title)s” on %(deployment)s awaits your decision "
@@ -77,6 +79,11 @@ def notification_title(kind: str, params: dict[str, Any]) -> str:
     template = TITLES.get(variant) or TITLES.get(kind)
     if template is None:
         return kind
+    # A library risk's title or a moment's name, in the reader's language.
+    params = {
+        k: shipped_text(v, numbered=True) if isinstance(v, str) else v
+        for k, v in params.items()
+    }
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):

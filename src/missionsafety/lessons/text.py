@@ -1,5 +1,6 @@
-"""Words for the search index: a light Dutch stemmer, compound parts and a
-small bilingual thesaurus, applied the same way to indexed text and queries.
+"""Words for the search index: a light Dutch stemmer, compound parts and the
+bilingual safety thesaurus (``thesaurus.json``), applied the same way to
+indexed text and queries.
 
 The databases stem too (SQLite FTS5 with the Porter stemmer for English,
 PostgreSQL with its Dutch and English snowball stemmers). What they miss is
@@ -11,19 +12,25 @@ gets a ``terms`` column made here:
   (plural and verb endings: containers → container, opgeslagen → opslag);
 - the parts of compounds that start or end with a common military head word
   (munitieopslag → munitie + opslag, zeecontainer → zee + container);
-- one shared key for each group of Dutch and English words that mean the
-  same (munitie, ammunition, ammo → ``munitie``).
+- one shared key for each thesaurus group of Dutch and English words and
+  phrases that mean the same (munitie, ammunition, ammo → ``munitie``;
+  ijzel, gladheid, black ice → ``ijzel``).
 
-A query word then matches when any of its forms match; the parts of a
-compound must all match. Queries are reduced to plain words: operators,
+A query word (or thesaurus phrase) then matches when any of its forms
+match: itself, its stem, or the key of one of its groups — so a query is
+expanded with its whole group by one token per group, at most
+``MAX_GROUPS_PER_WORD`` of them, instead of by every variant. The parts of
+a compound must all match. Queries are reduced to plain words: operators,
 quotes and FTS syntax never reach the database as syntax.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 MAX_QUERY_CHARS = 300
 MAX_QUERY_WORDS = 10
@@ -41,34 +48,6 @@ STOPWORDS = frozenset(
     been being it its this that these those not no as than then so
     """.split()  # noqa: SIM905
 )
-
-# Groups of words with the same meaning; the first is the shared key.
-SYNONYMS: list[tuple[str, ...]] = [
-    ("munitie", "ammunition", "ammo", "munition", "munitions", "patronen"),
-    ("opslag", "storage", "store", "stored", "storing", "opslaan", "opgeslagen"),
-    ("hitte", "heat", "hot", "warmte", "heet", "temperatuur", "temperature"),
-    ("koude", "cold", "vorst", "frost", "bevriezing", "freezing", "winter"),
-    ("ontsteker", "fuze", "fuzes", "fuse", "fuses", "ontstekers", "detonator"),
-    ("voertuig", "vehicle", "vehicles", "voertuigen", "truck", "vrachtwagen"),
-    ("container", "containers", "zeecontainer", "isocontainer"),
-    ("gekoeld", "cooled", "koeling", "cooling", "airco", "conditioned"),
-    ("explosief", "explosive", "explosives", "explosieven", "springstof"),
-    ("wapen", "weapon", "weapons", "wapens", "geweer", "rifle"),
-    ("ongeval", "accident", "ongevallen", "accidents"),
-    ("vermoeidheid", "fatigue", "tired", "moe", "slaaptekort"),
-    ("verdrinking", "drowning", "drown", "water"),
-    ("brand", "fire", "fires", "branden"),
-    ("oefening", "exercise", "exercises", "training", "oefenen"),
-    ("schietbaan", "range", "ranges", "schietoefening"),
-    ("helikopter", "helicopter", "heli"),
-    ("geneeskundig", "medical", "medisch", "medic", "medics"),
-    ("evacuatie", "evacuation", "medevac", "afvoer"),
-    ("verkeer", "traffic", "road", "weg", "wegen"),
-    ("ijzel", "ice", "icy", "gladheid", "glad"),
-    ("stof", "dust", "zand", "sand"),
-    ("generator", "generators", "aggregaat", "stroom", "power"),
-    ("uitdroging", "dehydration", "dorst"),
-]
 
 # Heads and modifiers of common military compounds, longest first.
 COMPOUND_PARTS = sorted(
@@ -129,7 +108,12 @@ COMPOUND_PARTS = sorted(
     reverse=True,
 )
 
-_CANON: dict[str, str] = {}
+THESAURUS_FILE = Path(__file__).with_name("thesaurus.json")
+# A word may belong to a few groups ("missing": loss and lost item); a query
+# word is expanded with at most this many group keys.
+MAX_GROUPS_PER_WORD = 3
+# Longest phrase of the thesaurus, in words ("loading and unloading").
+MAX_PHRASE_WORDS = 4
 
 
 def _fold(word: str) -> str:
@@ -155,21 +139,64 @@ def stem(word: str) -> str:
     return w
 
 
+def load_groups(path: Path = THESAURUS_FILE) -> list[tuple[str, ...]]:
+    """The thesaurus groups, each as its terms (folded, words joined by one
+    space), Dutch first: the first term names the group."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    groups = []
+    for group in data["groups"]:
+        terms: dict[str, None] = {}
+        for term in [*group.get("nl", []), *group.get("en", [])]:
+            folded = " ".join(words(term))
+            if folded:
+                terms[folded] = None
+        if terms:
+            groups.append(tuple(terms))
+    return groups
+
+
+def group_key(group: tuple[str, ...]) -> str:
+    """The token that stands for a group in the index: its first term
+    without spaces (``ijzel``, ``hotwash``)."""
+    return group[0].replace(" ", "")
+
+
+# word or phrase → the keys of its groups
+_CANON: dict[str, list[str]] = {}
+_CANON_BY_STEM: dict[str, list[str]] = {}
+SYNONYMS: list[tuple[str, ...]] = []
+
+
+def _add(table: dict[str, list[str]], term: str, key: str) -> None:
+    keys = table.setdefault(term, [])
+    if key not in keys and len(keys) < MAX_GROUPS_PER_WORD:
+        keys.append(key)
+
+
 def _build_canon() -> None:
+    SYNONYMS[:] = load_groups()
     for group in SYNONYMS:
-        key = group[0]
-        for word in group:
-            _CANON[word] = key
-            _CANON.setdefault(_fold(word), key)
+        key = group_key(group)
+        for term in group:
+            _add(_CANON, term, key)
+    for term, keys in list(_CANON.items()):
+        stemmed = " ".join(stem(w) for w in term.split())
+        for key in keys:
+            _add(_CANON_BY_STEM, stemmed, key)
 
 
-_build_canon()
-_CANON_BY_STEM = {stem(w): key for w, key in list(_CANON.items())}
+def canonical_keys(term: str) -> list[str]:
+    """The thesaurus keys of a word or phrase (folded, single spaces)."""
+    found = _CANON.get(term)
+    if found:
+        return found
+    return _CANON_BY_STEM.get(" ".join(stem(w) for w in term.split()), [])
 
 
 def canonical(word: str) -> str | None:
-    """The thesaurus key of a word, if it belongs to a group."""
-    return _CANON.get(word) or _CANON_BY_STEM.get(stem(word))
+    """The first thesaurus key of a word, if it belongs to a group."""
+    keys = canonical_keys(word)
+    return keys[0] if keys else None
 
 
 def compound_parts(word: str) -> list[str]:
@@ -195,52 +222,91 @@ def words(text: str) -> list[str]:
     return [_fold(w) for w in _WORD.findall(text or "")]
 
 
+def _phrases_at(found: list[str], i: int) -> list[tuple[int, list[str]]]:
+    """Thesaurus phrases that start at word ``i``, longest first:
+    (number of words, keys)."""
+    if found[i] not in _PHRASE_FIRST and stem(found[i]) not in _PHRASE_FIRST:
+        return []
+    result = []
+    for n in range(min(MAX_PHRASE_WORDS, len(found) - i), 1, -1):
+        keys = canonical_keys(" ".join(found[i : i + n]))
+        if keys:
+            result.append((n, keys))
+    return result
+
+
 def index_terms(text: str) -> str:
-    """The ``terms`` column: stems, compound parts and thesaurus keys."""
+    """The ``terms`` column: stems, compound parts and thesaurus keys (of
+    words and of phrases such as "black ice")."""
     seen: dict[str, None] = {}
-    for word in words(text):
+    found = words(text)
+    for i, word in enumerate(found):
         if len(word) > MAX_WORD_CHARS:
             continue
         seen[stem(word)] = None
-        key = canonical(word)
-        if key:
+        for key in canonical_keys(word):
             seen[key] = None
+        for _n, keys in _phrases_at(found, i):
+            for key in keys:
+                seen[key] = None
         for part in compound_parts(word):
             seen[stem(part)] = None
-            part_key = canonical(part)
-            if part_key:
-                seen[part_key] = None
+            for key in canonical_keys(part):
+                seen[key] = None
     return " ".join(seen)
 
 
 @dataclass
 class QueryWord:
-    """One word of a query with the forms that may match it."""
+    """One word (or thesaurus phrase) of a query with the forms that may
+    match it: itself, its stem and the keys of its thesaurus groups, which
+    every indexed text carries for each of the group's terms in either
+    language; ``phrase`` holds the words of a multi-word term."""
 
     word: str
     alternatives: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    phrase: list[str] = field(default_factory=list)
 
 
 def parse_query(raw: str) -> list[QueryWord]:
-    """Safe query words: letters and digits only, no stop words, bounded."""
+    """Safe query words: letters and digits only, no stop words, bounded.
+    A thesaurus phrase ("black ice", "ammunition storage") is one query word."""
     result: list[QueryWord] = []
     seen: set[str] = set()
-    for word in words((raw or "")[:MAX_QUERY_CHARS]):
-        word = word[:MAX_WORD_CHARS]
+    found = [w[:MAX_WORD_CHARS] for w in words((raw or "")[:MAX_QUERY_CHARS])]
+    i = 0
+    while i < len(found) and len(result) < MAX_QUERY_WORDS:
+        phrases = _phrases_at(found, i)
+        if phrases:
+            n, keys = phrases[0]
+            phrase = found[i : i + n]
+            text = " ".join(phrase)
+            i += n
+            if text not in seen:
+                seen.add(text)
+                # Or its words, each in any of its forms (munitie opgeslagen
+                # answers "ammunition storage").
+                parts = [
+                    canonical(w) or stem(w)
+                    for w in phrase
+                    if w not in STOPWORDS and len(w) > 1
+                ]
+                result.append(QueryWord(text, list(keys), parts, phrase))
+            continue
+        word = found[i]
+        i += 1
         if word in STOPWORDS or word in seen or len(word) < 2:
             continue
         seen.add(word)
         alternatives = [word]
-        for form in (stem(word), canonical(word)):
+        for form in (stem(word), *canonical_keys(word)):
             if form and form not in alternatives:
                 alternatives.append(form)
         parts = []
         for part in compound_parts(word):
             parts.append(canonical(part) or stem(part))
         result.append(QueryWord(word, alternatives, parts))
-        if len(result) >= MAX_QUERY_WORDS:
-            break
     return result
 
 
@@ -255,6 +321,8 @@ def fts5_query(query: list[QueryWord], *, match_all: bool = True) -> str:
         options = [quote(a) for a in qw.alternatives]
         if len(qw.parts) > 1:
             options.append("(" + " AND ".join(quote(p) for p in qw.parts) + ")")
+        if qw.phrase:
+            options.append(quote(" ".join(qw.phrase)))
         groups.append("(" + " OR ".join(options) + ")")
     return (" AND " if match_all else " OR ").join(groups)
 
@@ -268,5 +336,19 @@ def tsquery_parts(query: list[QueryWord]) -> list[tuple[str, str]]:
         options = list(qw.alternatives)
         if len(qw.parts) > 1:
             options.append("(" + " & ".join(qw.parts) + ")")
+        if qw.phrase:
+            # ``terms`` holds each stem once, without positions: all words.
+            options.append("(" + " & ".join(stem(w) for w in qw.phrase) + ")")
         result.append((qw.word, " | ".join(options)))
     return result
+
+
+_build_canon()
+# First words of the thesaurus phrases (and their stems): only there is a
+# phrase looked for.
+_PHRASE_FIRST = {
+    form
+    for term in [*_CANON, *_CANON_BY_STEM]
+    if " " in term
+    for form in (term.split()[0], stem(term.split()[0]))
+}

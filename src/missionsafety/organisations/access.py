@@ -9,6 +9,7 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
     return {
         "organisations:tree": {"public": True},
         "organisations:detail": {"kwargs": {"pk": w.bde13.pk}, "public": True},
+        "organisations:account": {"public": True, "insider_only": True},
         "organisations:password": {"public": True, "insider_only": True},
         "organisations:tokens": {"public": True, "insider_only": True},
         "organisations:token_revoke": {

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -23,6 +24,18 @@ class User(AbstractUser):
 
     rank = models.CharField(_("rank"), max_length=40, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of pages, e-mails and reminders."),
+    )
+    language_chosen = models.BooleanField(
+        _("language chosen"),
+        default=False,
+        help_text=_("Chosen on the settings page; otherwise the browser's choice."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -36,6 +49,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this person in: chosen, else the browser's
+        at the last log-in, else the site's default."""
+        codes = {code for code, _name in settings.LANGUAGES}
+        return self.language if self.language in codes else settings.LANGUAGE_CODE
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,3 +221,43 @@ def token_authenticate(raw: str) -> User | None:
 def password_changed(*, user: User) -> None:
     """Record that a user changed their own password (never the password itself)."""
     record_change(actor=user, obj=user, action="change_password")
+
+
+def _language_code(language: str) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return (language or "")[:2] if (language or "")[:2] in codes else ""
+
+
+@transaction.atomic
+def user_language_set(*, actor: Any, user: User, language: str) -> User:
+    """Choose the language of one's pages, e-mails and reminders; an empty
+    choice follows the browser again (as it is at the next log-in)."""
+    if actor is None or actor.pk != user.pk:
+        from missionsafety.core.exceptions import NotAllowed
+
+        raise NotAllowed(_("Only you choose your language."))
+    code = _language_code(language)
+    if language and not code:
+        raise ValidationError({"language": _("Choose Dutch or English.")})
+    before = {"language": user.language, "language_chosen": user.language_chosen}
+    user.language_chosen = bool(code)
+    if code:
+        user.language = code
+    after = {"language": user.language, "language_chosen": user.language_chosen}
+    if after != before:
+        User.objects.filter(pk=user.pk).update(**after)
+        record_change(
+            actor=actor, obj=user, action="update", before=before, after=after
+        )
+    return user
+
+
+def user_language_seen(*, user: User, language: str) -> None:
+    """At log-in: remember the browser's language of a person who has not
+    chosen one, so that e-mails and reminders follow it. Bookkeeping of the
+    log-in like ``last_login``: no change record."""
+    code = _language_code(language)
+    if user.language_chosen or not code or user.language == code:
+        return
+    user.language = code
+    User.objects.filter(pk=user.pk).update(language=code)

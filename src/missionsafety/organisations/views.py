@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +17,7 @@ from missionsafety.core.panels import panels_for
 from missionsafety.core.views import AuthedRequest
 from missionsafety.deployments.selectors import deployment_list
 from missionsafety.organisations import services
-from missionsafety.organisations.forms import TokenForm
+from missionsafety.organisations.forms import LanguageForm, TokenForm
 from missionsafety.organisations.models import ApiToken
 from missionsafety.organisations.selectors import (
     organisation_get,
@@ -98,3 +100,29 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("organisations:tokens")
+
+
+@login_required
+def account(request: AuthedRequest) -> HttpResponse:
+    """One's own settings: the language of pages, e-mails and reminders."""
+    user = request.user
+    browser = user.language if not user.language_chosen else ""
+    initial = {"language": user.language if user.language_chosen else ""}
+    form = LanguageForm(request.POST or None, initial=initial, browser=browser)
+    if request.method == "POST" and form.is_valid():
+        services.user_language_set(
+            actor=user, user=user, language=form.cleaned_data["language"]
+        )
+        code = user.preferred_language
+        translation.activate(code)
+        messages.success(request, _("Your settings have been saved."))
+        response = redirect("organisations:account")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+        return response
+    return render(request, "organisations/account.html", {"form": form})

@@ -10,8 +10,11 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risks")
 
     def ready(self) -> None:
+        from missionsafety.core.i18n import register_shipped_texts
         from missionsafety.core.panels import register_panel
-        from missionsafety.risks import views
+        from missionsafety.risks import library, views
+
+        register_shipped_texts(library.shipped_texts)
 
         register_panel(
             slot="deployment",

@@ -733,3 +733,16 @@ def install_library(apps: Any) -> None:
         Hazard.objects.get_or_create(
             code=data.pop("code"), defaults={**data, "category": category}
         )
+
+
+def shipped_texts() -> list[tuple[str, str]]:
+    """(Dutch, English) of every library text a risk or control copies (see
+    ``core.i18n.shipped_text``)."""
+    pairs: list[tuple[str, str]] = []
+    for spec in HAZARDS:
+        pairs.append((spec["name_nl"], spec["name_en"]))
+        pairs.append((spec["description_nl"], spec["description_en"]))
+        for key in ("typical_cause", "typical_consequence"):
+            pairs.append((spec[key]["nl"], spec[key]["en"]))
+        pairs += [(c["nl"], c["en"]) for c in spec["typical_controls"]]
+    return pairs

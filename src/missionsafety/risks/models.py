@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.i18n import BilingualNameMixin, pick
+from missionsafety.core.i18n import BilingualNameMixin, ShippedTextsMixin, pick
 from missionsafety.core.models import TimeStampedModel, VersionedModel
 from missionsafety.core.permissions import DeploymentScopedQuerySet
 
@@ -195,8 +195,12 @@ class Hazard(BilingualNameMixin, TimeStampedModel):
         return self.name
 
 
-class Risk(VersionedModel):
+class Risk(ShippedTextsMixin, VersionedModel):
     """One hazard for one deployment, with its current assessment and decision."""
+
+    # Copied from the hazard library (``source_hazard``): the library's words
+    # read in the reader's language until someone edits them.
+    SHIPPED_TEXT_FIELDS = ("title", "hazard", "cause", "consequence")
 
     class Status(models.TextChoices):
         IDENTIFIED = "identified", _("identified")
@@ -478,8 +482,11 @@ class Assessment(models.Model):
         super().save(*args, **kwargs)
 
 
-class Control(VersionedModel):
+class Control(ShippedTextsMixin, VersionedModel):
     """A measure that lowers a risk, owned by a party (maybe not the risk's)."""
+
+    # A typical control of the library reads in the reader's language.
+    SHIPPED_TEXT_FIELDS = ("description",)
 
     class Kind(models.TextChoices):
         ELIMINATE = "eliminate", _("eliminate")

@@ -23,7 +23,8 @@ def test_full_history_names_fields_and_hides_what_did_not_change(
     client.cookies.load({"missionsafety_language": "en"})
     url = reverse("audit:deployment", kwargs={"deployment_pk": world.dep.pk})
     html = client.get(url).content.decode()
-    assert "Munitieopslag bij hoge temperaturen" in html
+    # The risk's title is the library's: it reads in the reader's language.
+    assert "Ammunition storage in heat" in html
     assert ">assessed<" in html  # the action in words
     assert ">status<" in html and "awaiting decision" in html  # choice label
     assert ">owner_party_id<" not in html and ">owner party<" in html

@@ -43,7 +43,8 @@ def test_register_export_has_risks_controls_and_decisions(
     risks, controls, decisions = _workbook(client, world.dep).worksheets
     assert [c.value for c in risks[1]][:3] == ["reference", "title", "hazard"]
     assert risks["A2"].value == "R-001"
-    assert risks["B2"].value == "Munitieopslag bij hoge temperaturen"
+    # The library's title, in the reader's language (docs/languages.md).
+    assert risks["B2"].value == "Ammunition storage in heat"
     assert risks["N2"].value == "H"  # residual level of the current assessment
     assert controls["B2"].value == "Koelcontainers"
     assert decisions.max_row == 1  # no decisions yet: only the header
