@@ -51,20 +51,29 @@ DEBUG = envbool("MISSIONSAFETY_DEBUG", False)
 TESTING = envbool("MISSIONSAFETY_TESTING", False)
 
 
-def _secret_key() -> str:
-    configured = env("SECRET_KEY")
+def _generated_once(name: str, filename: str) -> str:
+    """``NAME`` (or ``NAME_FILE``), else a key generated once into ``DATA_DIR``."""
+    configured = env(name)
     if configured:
         return configured
     # Zero set-up: a key generated once and kept beside the embedded database.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
+    key_file = DATA_DIR / filename
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
+def _secret_key() -> str:
+    return _generated_once("SECRET_KEY", "secret_key")
+
+
 SECRET_KEY = _secret_key()
+# The key of the audit chain's HMACs (and, derived from it, of the signed
+# checkpoints). It lives outside the database: someone who can write the
+# database but not read this key cannot rewrite the chain unnoticed.
+AUDIT_KEY = _generated_once("AUDIT_KEY", "audit_key")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
