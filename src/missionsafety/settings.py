@@ -191,6 +191,13 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A lock ends after its cool-off: failures during the lock do not prolong it
+# (otherwise anyone could keep a commander locked out for good).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind a reverse proxy: its addresses (or networks), so that the client's
+# address is read from X-Forwarded-For; see docs/operations-audit-backup.md.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "missionsafety.core.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
