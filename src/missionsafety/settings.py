@@ -294,6 +294,10 @@ if env("CACHE_URL"):
 OCCURRENCE_ATTACHMENT_MAX_MB = envint("OCCURRENCE_ATTACHMENT_MAX_MB", 10)
 PERSONAL_DATA_RETENTION_DAYS = envint("PERSONAL_DATA_RETENTION_DAYS", 730)
 
+# Personal API tokens expire this many days after they are made (0: never).
+# A password change revokes them all.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 0)
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
