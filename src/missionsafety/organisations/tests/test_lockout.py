@@ -37,7 +37,7 @@ def clock() -> Iterator[Clock]:
 
 
 def attempt(password: str, *, remote: str = "10.1.2.3", forwarded: str = "") -> int:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
     response = Client().post(
         reverse("login"),
         {"username": "jfc.safety", "password": password},

@@ -43,8 +43,9 @@ def test_changing_the_password_revokes_every_token(world: Any, client_for: Any) 
     assert token is not None
     record = ChangeRecord.objects.for_object(token).last()
     assert record is not None and record.action == "revoke"
-    assert record.after["reason"] == "password_changed"
-    assert record.before == {"revoked_at": None} and record.after["revoked_at"]
+    after: dict[str, Any] = record.after or {}
+    assert after["reason"] == "password_changed" and after["revoked_at"]
+    assert record.before == {"revoked_at": None}
 
 
 def test_a_token_expires_after_api_token_days(world: Any, settings: Any) -> None:
