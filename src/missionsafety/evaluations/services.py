@@ -183,9 +183,17 @@ def _agreement_json(agreement: Agreement) -> dict[str, Any]:
     return {
         "number": agreement.number,
         "status": agreement.status,
+        # One structured value per cell: which step, which party, what role.
         "cells": [
-            [a.step_id, a.party_id, a.raci, a.tasks]
-            for a in agreement.assignments.order_by("step_id", "party_id")
+            {
+                "step": a.step.code,
+                "party": a.party.organisation.short_name,
+                "raci": a.raci,
+                "tasks": a.tasks,
+            }
+            for a in agreement.assignments.select_related(
+                "step", "party__organisation"
+            ).order_by("step__order", "step_id", "party_id")
         ],
     }
 
