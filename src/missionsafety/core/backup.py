@@ -95,8 +95,14 @@ def backup(target: Path, *, keys: bool = True) -> dict[str, Any]:
             raise BackupError("pg_dump is not installed (set PG_BIN_DIR).")
         args, env = _pg_args_env()
         _run(
-            [tool, "--format=custom", "--no-owner", "--file", str(target / database)]
-            + args,
+            [
+                tool,
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(target / database),
+                *args,
+            ],
             env,
         )
     media = Path(settings.MEDIA_ROOT)
@@ -167,8 +173,13 @@ def restore(source: Path) -> dict[str, Any]:
         args, env = _pg_args_env()
         connections.close_all()
         _run(
-            [tool, "--no-owner", "--exit-on-error", *args]
-            + [str(source / manifest["database"])],
+            [
+                tool,
+                "--no-owner",
+                "--exit-on-error",
+                *args,
+                str(source / manifest["database"]),
+            ],
             env,
         )
     if (source / "media").is_dir():
