@@ -1,8 +1,8 @@
 """Load with faults: mixed clients against gunicorn while a worker and the
 database connections are killed; every acknowledged write must be there once.
 
-16 clients (by default) send the benchmark's scenarios in turn, reads and
-writes mixed, for a fixed time against gunicorn with 2 workers. With faults,
+16 clients (by default) send the benchmark's scenarios in turn, every other
+request a write, for a fixed time against gunicorn with 2 workers. With faults,
 halfway through one gunicorn worker is killed (SIGKILL) and, on PostgreSQL,
 every other connection to the database is terminated (pg_terminate_backend).
 Afterwards each occurrence report that was answered 201 must be in the
@@ -184,6 +184,8 @@ def _drive(
     pg_url: str | None,
     out: Out,
 ) -> dict[str, Any]:
+    reads = [s for s in mix if s.method == "GET"] or mix
+    writes = [s for s in mix if s.method != "GET"]
     lock = threading.Lock()
     counter = [0]
     samples: list[tuple[float, str, bool]] = []
@@ -206,7 +208,9 @@ def _drive(
                 with lock:
                     counter[0] += 1
                     i = counter[0]
-                item = mix[i % len(mix)]
+                # Every other request a write, so that faults meet writes.
+                group = writes if i % 2 and writes else reads
+                item = group[(i // 2) % len(group)]
                 url = item.url(targets) if item.each is None else ""
                 sample = bench.send(http[item.persona], item, url, targets, i)
                 with lock:
