@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from django.conf import settings
 
 from missionsafety.perf import bench
 from missionsafety.perf.scenarios import SCENARIOS, Scenario
@@ -126,7 +127,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix=f"ms-load-{database}.") as tmp:
         work = Path(tmp)
         if database == "sqlite":
-            cache = work / "cache"
+            cache = Path(settings.DATA_DIR) / "bench-cache"
             db_url = bench.prepare_sqlite(scale, 1, work, cache, out).url
         elif database == "postgres":
             if not postgres_url:

@@ -224,7 +224,10 @@ def test_checkpoints_of_another_key_are_refused(anchored: Path, tmp_path: Path) 
     other = tmp_path / "other.pub"
     other.write_text("ab" * 32)
     out = StringIO()
-    with pytest.raises(CommandError, match="not validly signed"):
+    with (
+        pytest.raises(CommandError, match="not validly signed"),
+        translation.override("en"),
+    ):
         call_command(
             "verify_audit",
             "--checkpoints",
