@@ -21,6 +21,7 @@ migration = importlib.import_module(
 
 def write_scheme_1_chain(count: int) -> list[str]:
     """A chain as it was before the key: plain SHA-256 hashes."""
+    ContentType.objects.clear_cache()
     type_id = ContentType.objects.get_for_model(Organisation).pk
     prev = "0" * 64
     hashes = []
