@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from missionsafety.core.panels import panels_for
 from missionsafety.core.selectors import paginate
+from missionsafety.core.text import attachment_disposition
 from missionsafety.reports import selectors
 
 
@@ -45,7 +46,7 @@ def register_xlsx(request: HttpRequest, deployment_pk: int) -> HttpResponse:
         register_workbook(user=request.user, deployment=deployment),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{deployment.code}-register.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(
+        f"{deployment.code}-register", "xlsx"
     )
     return response
