@@ -51,20 +51,29 @@ DEBUG = envbool("MISSIONSAFETY_DEBUG", False)
 TESTING = envbool("MISSIONSAFETY_TESTING", False)
 
 
-def _secret_key() -> str:
-    configured = env("SECRET_KEY")
+def _generated_once(name: str, filename: str) -> str:
+    """``NAME`` (or ``NAME_FILE``), else a key generated once into ``DATA_DIR``."""
+    configured = env(name)
     if configured:
         return configured
     # Zero set-up: a key generated once and kept beside the embedded database.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
+    key_file = DATA_DIR / filename
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
+def _secret_key() -> str:
+    return _generated_once("SECRET_KEY", "secret_key")
+
+
 SECRET_KEY = _secret_key()
+# The key of the audit chain's HMACs (and, derived from it, of the signed
+# checkpoints). It lives outside the database: someone who can write the
+# database but not read this key cannot rewrite the chain unnoticed.
+AUDIT_KEY = _generated_once("AUDIT_KEY", "audit_key")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -182,6 +191,13 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A lock ends after its cool-off: failures during the lock do not prolong it
+# (otherwise anyone could keep a commander locked out for good).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind a reverse proxy: its addresses (or networks), so that the client's
+# address is read from X-Forwarded-For; see docs/operations-audit-backup.md.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "missionsafety.core.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
@@ -277,6 +293,10 @@ if env("CACHE_URL"):
 # medical details) before ``missionsafety purge-personal-data`` deletes them.
 OCCURRENCE_ATTACHMENT_MAX_MB = envint("OCCURRENCE_ATTACHMENT_MAX_MB", 10)
 PERSONAL_DATA_RETENTION_DAYS = envint("PERSONAL_DATA_RETENTION_DAYS", 730)
+
+# Personal API tokens expire this many days after they are made (0: never).
+# A password change revokes them all.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 0)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

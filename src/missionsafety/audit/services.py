@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -78,15 +80,30 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return to_json(data)
 
 
-def _digest(record: ChangeRecord) -> str:
-    # The time in UTC with microseconds, whatever zone the database hands back.
-    created = record.created_at.astimezone(datetime.UTC)
+# Version 2 of the hash: an HMAC keyed with AUDIT_KEY over a canonical form
+# that survives a move between databases (dumpdata/loaddata): the time to the
+# millisecond (what Django's serialiser keeps) and the object type by its
+# natural key rather than a database id. Migration 0004 re-hashed version-1
+# records (plain SHA-256) once, after checking them.
+HASH_SCHEME = 2
+
+
+def canonical_time(value: datetime.datetime) -> str:
+    """The time in UTC to the millisecond, whatever zone the database hands back."""
+    created = value.astimezone(datetime.UTC)
+    created = created.replace(microsecond=created.microsecond // 1000 * 1000)
+    return created.isoformat(timespec="milliseconds")
+
+
+def digest_payload(record: Any, type_label: str) -> bytes:
+    """The bytes a record's hash covers (``record`` may be a historical model)."""
     payload = {
+        "v": HASH_SCHEME,
         "seq": record.seq,
-        "time": created.isoformat(timespec="microseconds"),
+        "time": canonical_time(record.created_at),
         "actor": record.actor_id,
         "actor_label": record.actor_label,
-        "type": record.content_type_id,
+        "type": type_label,
         "object": record.object_id,
         "repr": record.object_repr,
         "deployment": record.deployment_id,
@@ -99,7 +116,22 @@ def _digest(record: ChangeRecord) -> str:
     canonical = json.dumps(
         payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical.encode()
+
+
+def keyed_digest(payload: bytes, key: str | None = None) -> str:
+    """HMAC-SHA256 of the payload with the audit key."""
+    secret = (key if key is not None else settings.AUDIT_KEY).encode()
+    return hmac.new(secret, payload, hashlib.sha256).hexdigest()
+
+
+def _type_label(content_type_id: int) -> str:
+    ct = ContentType.objects.get_for_id(content_type_id)
+    return f"{ct.app_label}.{ct.model}"
+
+
+def _digest(record: ChangeRecord) -> str:
+    return keyed_digest(digest_payload(record, _type_label(record.content_type_id)))
 
 
 @transaction.atomic
@@ -121,9 +153,11 @@ def record_change(
     if deployment_id is None:
         deployment_id = _deployment_of(obj)
     is_user = actor is not None and getattr(actor, "pk", None) is not None
+    now = timezone.now()
     record = ChangeRecord(
         seq=head.last_seq,
-        created_at=timezone.now(),
+        # Stored as hashed: to the millisecond, which every move keeps.
+        created_at=now.replace(microsecond=now.microsecond // 1000 * 1000),
         actor_id=actor.pk if is_user else None,
         actor_label=(str(actor) if is_user else str(actor or "system"))[:200],
         content_type=ContentType.objects.get_for_model(obj),

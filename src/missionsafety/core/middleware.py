@@ -7,15 +7,20 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default="-"
 )
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 log = logging.getLogger("missionsafety.request")
+# Query parameters that carry a secret (the calendar feed's token): their
+# values never reach the log.
+SECRET_PARAMETERS = {"token"}
 
 
 def current_request_id() -> str:
@@ -51,14 +56,29 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        if request.path.startswith("/api/"):
+            # API answers are personal: no shared or browser cache keeps them.
+            patch_cache_control(response, no_store=True, private=True)
         log.info(
             "%s %s %s",
             request.method,
-            request.get_full_path()[:200],
+            loggable_path(request)[:200],
             response.status_code,
             extra={"request_id": request_id},
         )
         return response
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The path and query string with the values of secret parameters removed."""
+    if not any(key.lower() in SECRET_PARAMETERS for key in request.GET):
+        return request.get_full_path()
+    pairs = [
+        (key, "[removed]" if key.lower() in SECRET_PARAMETERS else value)
+        for key, values in request.GET.lists()
+        for value in values
+    ]
+    return f"{request.path}?{urlencode(pairs, safe='[]')}"
 
 
 def _forget_request_id(**kwargs: object) -> None:

@@ -112,6 +112,15 @@ def deployment_create(
     return deployment
 
 
+def deployment_matrix_in_use(deployment: Deployment) -> bool:
+    """Whether the deployment's risks were assessed on its matrix (then it stays)."""
+    return deployment.pk is not None and (
+        Deployment.objects.filter(
+            pk=deployment.pk, risks__current_assessment__isnull=False
+        ).exists()
+    )
+
+
 @transaction.atomic
 def deployment_update(
     *, actor: User, deployment: Deployment, version: int | None, **changes: Any

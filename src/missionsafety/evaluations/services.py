@@ -184,6 +184,8 @@ def _agreement_json(agreement: Agreement) -> dict[str, Any]:
     return {
         "number": agreement.number,
         "status": agreement.status,
+        # One row per cell: step and party by number (the history names them in
+        # the reader's language; see audit.presentation.register_rows), role, tasks.
         "cells": [
             [a.step_id, a.party_id, a.raci, a.tasks]
             for a in agreement.assignments.order_by("step_id", "party_id")

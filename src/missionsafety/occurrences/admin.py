@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from missionsafety.core.admin import AuditedModelAdmin
 from missionsafety.occurrences.models import OccurrenceCategory
 
 
 @admin.register(OccurrenceCategory)
-class OccurrenceCategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OccurrenceCategoryAdmin(AuditedModelAdmin):
     """Administrators adjust the definitions (thresholds) of the 0–4 scale."""
 
     list_display = ["number", "name_nl", "name_en", "definition_nl"]

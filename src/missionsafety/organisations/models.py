@@ -229,7 +229,12 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        """Tokens that authenticate: not revoked, not expired, of an active user."""
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now()),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
 
 
 class ApiToken(models.Model):
@@ -246,6 +251,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -259,6 +265,10 @@ class ApiToken(models.Model):
     @classmethod
     def generate(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
 def organisation_ids_with_ancestors(orgs: Iterable[Organisation]) -> set[int]:

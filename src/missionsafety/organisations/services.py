@@ -175,26 +175,48 @@ def membership_create(
 def token_create(*, actor: Any, user: User, name: str = "api") -> str:
     """Issue a personal API token; the raw value is shown once, only its hash kept."""
     raw = ApiToken.generate()
+    days = settings.API_TOKEN_DAYS
     token = ApiToken.objects.create(
-        user=user, name=name[:100] or "api", key_hash=hash_token(raw), hint=raw[:8]
+        user=user,
+        name=name[:100] or "api",
+        key_hash=hash_token(raw),
+        hint=raw[:8],
+        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
     )
     record_change(
         actor=actor or user,
         obj=token,
         action="create",
-        after={"user": user.pk, "name": token.name, "hint": token.hint},
+        after={
+            "user": user.pk,
+            "name": token.name,
+            "hint": token.hint,
+            "expires_at": token.expires_at,
+        },
     )
     return raw
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Any, token: ApiToken, reason: str = "") -> ApiToken:
     """Revoke a token so that it no longer authenticates."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_change(actor=actor, obj=token, action="revoke", after={"revoked": True})
+        after: dict[str, Any] = {"revoked_at": token.revoked_at}
+        if reason:
+            after["reason"] = reason
+        record_change(
+            actor=actor,
+            obj=token,
+            action="revoke",
+            before={"revoked_at": None},
+            after=after,
+        )
     return token
+
+
+LAST_USED_EVERY = datetime.timedelta(minutes=1)
 
 
 def token_authenticate(raw: str) -> User | None:
@@ -210,17 +232,22 @@ def token_authenticate(raw: str) -> User | None:
     if token is None:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(
-        minutes=5
-    ):
+    # At most one write a minute per token: enough to show when it was last used.
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
 @transaction.atomic
-def password_changed(*, user: User) -> None:
-    """Record that a user changed their own password (never the password itself)."""
-    record_change(actor=user, obj=user, action="change_password")
+def password_changed(*, user: User, actor: Any = None) -> None:
+    """Record a password change (never the password) and revoke the user's tokens.
+
+    A token made before the change may be what leaked with the old password.
+    """
+    actor = actor or user
+    record_change(actor=actor, obj=user, action="change_password")
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        token_revoke(actor=actor, token=token, reason="password_changed")
 
 
 def _language_code(language: str) -> str:

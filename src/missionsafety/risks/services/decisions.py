@@ -283,6 +283,8 @@ def decision_accept(
         ],
     )
     after = {
+        "status": risk.status,
+        "stop_flag": risk.stop_flag,
         "decision": decision.pk,
         "assessment": assessment.sequence,
         "level": decision.level,
@@ -369,7 +371,7 @@ def decision_escalate(
         escalated_to=target,
     )
     before = {
-        "escalated_to": risk.escalated_to_id,
+        "escalated_to": str(risk.escalated_to) if risk.escalated_to else None,
         "escalation_echelon": risk.escalation_echelon,
     }
     risk.escalated_to = target
@@ -383,7 +385,7 @@ def decision_escalate(
         after={
             "decision": decision.pk,
             "escalated_to": str(target) if target else None,
-            "echelon": echelon,
+            "escalation_echelon": echelon,
             "rationale": rationale,
         },
     )

@@ -246,6 +246,9 @@ def assessment_record(
             "reason": reason,
             "inherent": f"{inherent_probability}/{inherent_severity} → {inherent}",
             "residual": f"{residual_probability}/{residual_severity} → {residual}",
+            # The same keys as ``before``, so that every changed field has both.
+            "inherent_level": inherent,
+            "residual_level": residual,
             "status": risk.status,
             "stop_flag": risk.stop_flag,
         },
