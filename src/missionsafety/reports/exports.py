@@ -14,6 +14,9 @@ from missionsafety.deployments.models import Deployment, Party
 from missionsafety.risks.models import Control, Decision, Risk
 
 
+FORMULA_LIKE = ("=", "+", "-", "@")
+
+
 def _sheet(wb: Workbook, title: str, header: list[str], rows: Any, first: bool) -> None:
     ws = wb.active if first else wb.create_sheet()
     ws.title = title[:31]
@@ -23,6 +26,12 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: Any, first: bool) 
     ws.freeze_panes = "A2"
     for row in rows:
         ws.append(["" if v is None else v for v in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_LIKE):
+                # Text, never a formula: kept as a string and marked so that
+                # editing the cell in Excel does not evaluate it either.
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for column, name in zip(ws.columns, header, strict=False):
         ws.column_dimensions[column[0].column_letter].width = min(
             60, max(10, len(name) + 2)
@@ -121,6 +130,7 @@ def register_workbook(*, user: Any, deployment: Deployment) -> bytes:
             _("implementer"),
             _("due date"),
             _("status"),
+            _("control id"),
         ],
         (
             [
@@ -131,6 +141,7 @@ def register_workbook(*, user: Any, deployment: Deployment) -> bytes:
                 str(c.implementer) if c.implementer else "",
                 _date(c.due_date),
                 c.get_status_display(),
+                c.pk,
             ]
             for c in controls
         ),

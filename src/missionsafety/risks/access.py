@@ -35,6 +35,12 @@ def _objects(w: Any) -> None:
     )
     w.risk.refresh_from_db()
     w.control = w.risk.controls.get()
+    w.pending_import = services.register_import_preview(
+        actor=w.bde13_safety,
+        deployment=w.dep,
+        data=services.register_template(deployment=w.dep),
+        filename="template.xlsx",
+    )
 
 
 def targets(w: Any) -> dict[str, dict[str, Any]]:
@@ -54,6 +60,19 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
         "risks:status": {"kwargs": risk, "status": 405, "methods": ["post"]},
         "risks:control_add": {"kwargs": risk},
         "risks:control_edit": {"kwargs": {"pk": w.control.pk}},
+        "risks:import": {"kwargs": dep},
+        "risks:import_template": {"kwargs": dep, "methods": ["get"]},
+        # A preview belongs to whoever uploaded the workbook.
+        "risks:import_preview": {
+            "kwargs": {**dep, "token": w.pending_import.token},
+            "insider_only": True,
+        },
+        "api:import_register": {"kwargs": api_dep, "status": 405, "methods": ["post"]},
+        "api:apply_register_import": {
+            "kwargs": {**api_dep, "token": w.pending_import.token},
+            "status": 405,
+            "methods": ["post"],
+        },
         "risks:awaiting": {"kwargs": {}, "public": True},
         "risks:library": {"kwargs": {}, "public": True},
         "risks:matrices": {"kwargs": {}, "public": True},

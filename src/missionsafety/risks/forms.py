@@ -301,3 +301,13 @@ class CopyStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources  # type: ignore[attr-defined]
         self.fields["owner_party"].queryset = _parties(deployment)  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_(
+            "The register's export or the template, at most 2,000 rows and 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

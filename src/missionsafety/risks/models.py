@@ -646,3 +646,52 @@ class Decision(models.Model):
         if self.pk is not None:
             raise ValueError("Decisions are append-only.")
         super().save(*args, **kwargs)
+
+
+class RegisterImport(models.Model):
+    """A previewed workbook import, kept so that *Apply* applies what was shown.
+
+    ``plan``: ``{"risks": [...], "controls": [...]}``, one entry per changed or
+    bad row with its action (create, update, error), the values to write and the
+    versions the preview was based on.
+    """
+
+    token = models.UUIDField(_("token"), unique=True)
+    deployment = models.ForeignKey(
+        "deployments.Deployment",
+        verbose_name=_("deployment"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("previewed at"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    plan = models.JSONField(_("plan"), default=dict)
+    unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    objects = DeploymentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return [*self.plan.get("risks", []), *self.plan.get("controls", [])]
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r["action"] == "error"]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r["action"] == action)

@@ -17,6 +17,12 @@ from missionsafety.risks.services.matrices import (
     matrix_validate,
     rule_update,
 )
+from missionsafety.risks.services.imports import (
+    register_import_apply,
+    register_import_get,
+    register_import_preview,
+    register_template,
+)
 from missionsafety.risks.services.register import (
     RISK_EDITABLE,
     assessment_record,
@@ -46,6 +52,10 @@ __all__ = [
     "matrix_validate",
     "register_copy",
     "register_from_library",
+    "register_import_apply",
+    "register_import_get",
+    "register_import_preview",
+    "register_template",
     "risk_create",
     "risk_require_reassessment",
     "risk_transition",
