@@ -13,7 +13,6 @@ from openpyxl.styles import Font
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.risks.models import Control, Decision, Risk
 
-
 FORMULA_LIKE = ("=", "+", "-", "@")
 
 

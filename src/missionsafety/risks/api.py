@@ -663,5 +663,7 @@ def apply_register_import(request: HttpRequest, deployment_id: int, token: uuid.
     a risk changed since the preview)."""
     user = api_user(request)
     deployment = deployment_get(user=user, pk=deployment_id)
-    pending = services.register_import_get(user=user, deployment=deployment, token=token)
+    pending = services.register_import_get(
+        user=user, deployment=deployment, token=token
+    )
     return services.register_import_apply(actor=user, pending=pending)

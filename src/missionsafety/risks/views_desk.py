@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -53,7 +54,9 @@ def register_import(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
 
 
 @login_required
-def register_import_template(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
+def register_import_template(
+    request: AuthedRequest, deployment_pk: int
+) -> HttpResponse:
     """An empty register workbook with the matrix's values as drop-down lists."""
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     response = HttpResponse(
@@ -75,7 +78,8 @@ def register_import_preview(
         user=request.user, deployment=deployment, token=token
     )
     status = 200
-    form = ImportForm()
+    form = forms.Form(data={})  # carries the errors of *Apply*
+    form.is_valid()
     if request.method == "POST":
         conflicts: list[ConflictError] = []
 

@@ -10,18 +10,18 @@ from missionsafety.risks.services.decisions import (
     decision_escalate,
     decision_reject,
 )
+from missionsafety.risks.services.imports import (
+    register_import_apply,
+    register_import_get,
+    register_import_preview,
+    register_template,
+)
 from missionsafety.risks.services.matrices import (
     matrix_new_revision,
     matrix_refuse_if_in_use,
     matrix_update,
     matrix_validate,
     rule_update,
-)
-from missionsafety.risks.services.imports import (
-    register_import_apply,
-    register_import_get,
-    register_import_preview,
-    register_template,
 )
 from missionsafety.risks.services.register import (
     RISK_EDITABLE,

@@ -91,7 +91,9 @@ def _in_languages(text: Any) -> set[str]:
 
 def _headers(columns: dict[str, Any]) -> dict[str, str]:
     """Header text (lower case, any language) → column key."""
-    return {name: key for key, label in columns.items() for name in _in_languages(label)}
+    return {
+        name: key for key, label in columns.items() for name in _in_languages(label)
+    }
 
 
 def _labels(choices: Any) -> dict[str, str]:
@@ -120,10 +122,11 @@ def _open(data: bytes) -> Any:
     if len(data) > MAX_BYTES:
         raise ValidationError(
             {
-                "file": _(
-                    "The workbook is %(size)s MB; the limit is %(limit)s MB."
-                )
-                % {"size": f"{len(data) / MEGABYTE:.1f}", "limit": MAX_BYTES // MEGABYTE}
+                "file": _("The workbook is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "size": f"{len(data) / MEGABYTE:.1f}",
+                    "limit": MAX_BYTES // MEGABYTE,
+                }
             }
         )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -275,7 +278,7 @@ def _pair(text: str, ctx: _Context) -> tuple[str, str] | None:
     return None
 
 
-def _date(value: Any) -> datetime.date | None | str:
+def _date(value: Any) -> datetime.date | str | None:
     """A date, None for an empty cell, or "bad" when the cell holds no date."""
     if value is None or _text(value) == "":
         return None
@@ -339,10 +342,14 @@ def _risk_row(
     if party is None and (risk is None or "owner_party" in table.columns):
         error(
             "owner_party",
-            _("“%(value)s” is not a party to this deployment; choose one of %(parties)s.")
+            _(
+                "“%(value)s” is not a party to this deployment; choose one of %(parties)s."
+            )
             % {
                 "value": text("owner_party"),
-                "parties": ", ".join(p.organisation.short_name for p in ctx.parties.values()),
+                "parties": ", ".join(
+                    p.organisation.short_name for p in ctx.parties.values()
+                ),
             },
         )
     pairs: dict[str, tuple[str, str] | None] = {}
@@ -461,7 +468,7 @@ def _risk_row(
         "changes": changes,
         "changed": [
             {
-                "field": str(Risk._meta.get_field(k).verbose_name),
+                "field": _verbose(Risk, k),
                 "before": _shown(risk, k),
                 "after": category.name
                 if k == "category" and category
@@ -473,6 +480,10 @@ def _risk_row(
         ],
         "assessment": assessment,
     }
+
+
+def _verbose(model: Any, name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def _shown(risk: Risk, key: str) -> str:
@@ -594,7 +605,7 @@ def _control_row(
         "changes": changes,
         "changed": [
             {
-                "field": str(Control._meta.get_field(k).verbose_name),
+                "field": _verbose(Control, k),
                 "before": _control_shown(control, k, current.get(k, control.status)),
                 "after": _control_shown(control, k, v),
             }
@@ -663,14 +674,18 @@ def register_import_preview(
                     errors=[
                         {
                             "cell": risks.cell("reference", row["row"]),
-                            "message": _("%(ref)s appears twice (rows %(a)s and %(b)s).")
+                            "message": _(
+                                "%(ref)s appears twice (rows %(a)s and %(b)s)."
+                            )
                             % {"ref": ref, "a": seen[ref], "b": row["row"]},
                         }
                     ],
                 )
             seen[ref] = row["row"]
     control_rows = [_control_row(controls, n, v, ctx) for n, v in controls.rows]
-    unchanged = sum(1 for r in (*risk_rows, *control_rows) if r["action"] == "unchanged")
+    unchanged = sum(
+        1 for r in (*risk_rows, *control_rows) if r["action"] == "unchanged"
+    )
     pending = RegisterImport.objects.create(
         token=uuid.uuid4(),
         deployment=deployment,
@@ -696,7 +711,9 @@ def register_import_preview(
     return pending
 
 
-def register_import_get(*, user: Any, deployment: Deployment, token: Any) -> RegisterImport:
+def register_import_get(
+    *, user: Any, deployment: Deployment, token: Any
+) -> RegisterImport:
     """The user's own pending import of this deployment (404 otherwise)."""
     from django.http import Http404
 

@@ -395,7 +395,12 @@ def control_update(
         changes["status_changed_at"] = timezone.now()
         status_changed = True
     control = update_versioned(
-        obj=control, actor=actor, version=version, changes=changes
+        obj=control,
+        actor=actor,
+        version=version,
+        changes=changes,
+        # Empty until the status first changes; not the editor's to fill.
+        exclude_from_clean=["status_changed_at"],
     )
     if status_changed:
         publish("control.status_changed", control=control, actor=actor)
