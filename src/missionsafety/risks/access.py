@@ -61,6 +61,13 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
         "risks:control_add": {"kwargs": risk},
         "risks:control_edit": {"kwargs": {"pk": w.control.pk}},
         "risks:import": {"kwargs": dep},
+        "risks:bulk": {"kwargs": dep, "status": 405, "methods": ["post"]},
+        "api:bulk_edit_risks": {
+            "kwargs": api_dep,
+            "status": 405,
+            "methods": ["post"],
+            "data": {"risk_ids": [w.risk.pk], "action": "close", "reason": "leak"},
+        },
         "risks:import_template": {"kwargs": dep, "methods": ["get"]},
         # A preview belongs to whoever uploaded the workbook.
         "risks:import_preview": {

@@ -667,3 +667,56 @@ def apply_register_import(request: HttpRequest, deployment_id: int, token: uuid.
         user=user, deployment=deployment, token=token
     )
     return services.register_import_apply(actor=user, pending=pending)
+
+
+# -- bulk edits ---------------------------------------------------------------------
+
+
+class BulkIn(Schema):
+    risk_ids: list[int] = Field(..., min_length=1, max_length=2000)
+    action: str = Field(
+        ..., description="owner_party, category, phase, reassess or close"
+    )
+    owner_party_id: int | None = None
+    category_id: int | None = None
+    phase: str = ""
+    reason: str = Field("", max_length=300)
+
+
+class BulkOut(Schema):
+    changed: int
+
+
+@router.post(
+    "/deployments/{deployment_id}/risks/bulk",
+    response={200: BulkOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def bulk_edit_risks(request: HttpRequest, deployment_id: int, payload: BulkIn):  # type: ignore[no-untyped-def]
+    """One change for many risks, each with its own change record; if any risk
+    is refused, none is changed and the 422 names every refused risk."""
+    user = api_user(request)
+    deployment = deployment_get(user=user, pk=deployment_id)
+    risks = list(
+        selectors.register(user=user, deployment=deployment).filter(
+            pk__in=payload.risk_ids
+        )
+    )
+    missing = sorted(set(payload.risk_ids) - {r.pk for r in risks})
+    if missing:
+        raise ValidationError(
+            {
+                "risk_ids": gettext("No risk %(ids)s in this register.")
+                % {"ids": ", ".join(map(str, missing))}
+            }
+        )
+    changed = services.risks_bulk_edit(
+        actor=user,
+        deployment=deployment,
+        risks=risks,
+        action=payload.action,
+        owner_party=_party(payload.owner_party_id),
+        category=_category(payload.category_id),
+        phase=payload.phase,
+        reason=payload.reason,
+    )
+    return {"changed": changed}

@@ -19,6 +19,7 @@ from missionsafety.risks.models import (
     Risk,
     RiskMatrix,
 )
+from missionsafety.risks.services.bulk import ACTIONS
 
 
 class DateInput(forms.DateInput):
@@ -311,3 +312,26 @@ class ImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+class BulkForm(forms.Form):
+    """One change for the selected risks (or every risk matching the filter)."""
+
+    all = forms.BooleanField(label=_("All risks matching the filter"), required=False)
+    action = forms.ChoiceField(label=_("Change"), choices=list(ACTIONS.items()))
+    owner_party = PartyChoice(
+        label=_("Owner party"), queryset=Party.objects.none(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=HazardCategory.objects.all(), required=False
+    )
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[("", "—"), *Phase.choices], required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_party"].queryset = deployment.parties.select_related(  # type: ignore[attr-defined]
+            "organisation"
+        )

@@ -18,6 +18,11 @@ urlpatterns = [
         name="start",
     ),
     path(
+        "deployments/<int:deployment_pk>/risks/bulk/",
+        views_desk.register_bulk,
+        name="bulk",
+    ),
+    path(
         "deployments/<int:deployment_pk>/risks/import/",
         views_desk.register_import,
         name="import",

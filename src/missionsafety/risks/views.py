@@ -106,6 +106,17 @@ def _for_display(risks: list[Risk]) -> list[Risk]:
     return risks
 
 
+def _filter_params(filters: selectors.RegisterFilters) -> list[tuple[str, str]]:
+    """The filter as form fields, for "all risks matching the filter"."""
+    params = []
+    for name, value in vars(filters).items():
+        if value is True:
+            params.append((name, "1"))
+        elif value and isinstance(value, str):
+            params.append((name, value))
+    return params
+
+
 @login_required
 def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
@@ -158,6 +169,8 @@ def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
             "categories": selectors.categories(),
             "can_edit": can(request.user, deployment, *services.EDIT_ROLES),
             "today": timezone.localdate(),
+            "bulk_actions": list(services.bulk.ACTIONS.items()),
+            "bulk_filters": _filter_params(filters),
         },
         partial="results",
     )

@@ -8,13 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import ConflictError
 from missionsafety.core.permissions import can
 from missionsafety.core.views import AuthedRequest, run_service
 from missionsafety.deployments.selectors import deployment_get
-from missionsafety.risks import services
-from missionsafety.risks.forms import ImportForm
+from missionsafety.risks import selectors, services
+from missionsafety.risks.forms import BulkForm, ImportForm
+from missionsafety.risks.models import Risk
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -118,4 +121,62 @@ def register_import_preview(
             ],
         },
         status=status,
+    )
+
+
+# -- bulk edits -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def register_bulk(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
+    """One change for the selected risks, or for every risk matching the filter."""
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    form = BulkForm(request.POST, deployment=deployment)
+    changed = None
+    risks: list[Risk] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["all"]:
+            filters = selectors.RegisterFilters.from_params(request.POST)
+            qs = selectors.register(
+                user=request.user, deployment=deployment, filters=filters
+            )
+        else:
+            ids = [int(v) for v in request.POST.getlist("risk") if v.isdigit()]
+            qs = selectors.register(user=request.user, deployment=deployment).filter(
+                pk__in=ids
+            )
+        risks = list(qs[: services.bulk.MAX_RISKS + 1])
+        changed = run_service(
+            form,
+            lambda: services.risks_bulk_edit(
+                actor=request.user,
+                deployment=deployment,
+                risks=risks,
+                action=data["action"],
+                owner_party=data["owner_party"],
+                category=data["category"],
+                phase=data["phase"],
+                reason=data["reason"],
+            ),
+        )
+    if changed is not None:
+        messages.success(
+            request,
+            ngettext("%(n)s risk changed.", "%(n)s risks changed.", changed)
+            % {"n": changed},
+        )
+        back = request.POST.get("next", "")
+        if back.startswith(f"/deployments/{deployment.pk}/risks/"):
+            return redirect(back)
+        return redirect("risks:register", deployment_pk=deployment.pk)
+    # The risks are listed one by one now: "all matching" would lose the filter.
+    form.data = form.data.copy()  # type: ignore[attr-defined]
+    form.data.pop("all", None)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "risks/bulk.html",
+        {"deployment": deployment, "form": form, "risks": risks},
+        status=422,
     )

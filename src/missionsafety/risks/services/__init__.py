@@ -3,6 +3,7 @@ decisions and the starts of a register from the library or an earlier one."""
 
 from __future__ import annotations
 
+from missionsafety.risks.services.bulk import risks_bulk_edit
 from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES
 from missionsafety.risks.services.decisions import (
     decide,
@@ -60,5 +61,6 @@ __all__ = [
     "risk_require_reassessment",
     "risk_transition",
     "risk_update",
+    "risks_bulk_edit",
     "rule_update",
 ]
