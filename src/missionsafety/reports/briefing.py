@@ -69,7 +69,7 @@ def risk_picture_context(
     request: HttpRequest, *, deployment: Deployment, title: str
 ) -> dict[str, Any]:
     """Everything the one-to-three-page risk picture shows."""
-    user = request.user
+    user: Any = request.user
     matrix = authority.matrix_of(deployment)
     stats = risk_selectors.register_stats(user=user, deployment=deployment)
     summary = risk_selectors.deployment_summary(
