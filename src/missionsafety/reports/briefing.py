@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Prefetch
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -26,7 +27,7 @@ from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.risks import authority
 from missionsafety.risks import selectors as risk_selectors
 from missionsafety.risks.heatmap import heatmap_svg
-from missionsafety.risks.models import Control, Decision, Risk
+from missionsafety.risks.models import Control, Decision, Risk, RiskAttachment
 
 S = Risk.Status
 TOP_RISKS = 10
@@ -42,14 +43,21 @@ def register_version(deployment: Deployment) -> int:
 
 
 def _frame(request: HttpRequest, deployment: Deployment, title: str) -> dict[str, Any]:
+    # Two margin boxes, not six: each box is laid out on every page, and a
+    # thousand-page register spent a quarter of its time on them.
+    marking = str(getattr(settings, "DOCUMENT_MARKING", "") or "")
+    printed_at = timezone.localtime()
+    version = _("register version %(v)s") % {"v": register_version(deployment)}
+    lead = f"{marking}  ·  " if marking else ""
     return {
         "deployment": deployment,
         "document_title": title,
-        "marking": getattr(settings, "DOCUMENT_MARKING", ""),
-        "printed_at": timezone.localtime(),
+        "marking": marking,
+        "printed_at": printed_at,
         "printed_by": request.user,
-        "version_text": _("register version %(v)s")
-        % {"v": register_version(deployment)},
+        "header_text": f"{lead}{title} · {deployment.code}  ·  "
+        f"{date_format(printed_at, 'j M Y H:i')}",
+        "footer_text": f"{lead}{version}  ·  ",
         "page_word": _("page"),
         "of_word": pgettext("page 1 of 3", "of"),
     }
@@ -167,6 +175,9 @@ def worksheet_context(
         .order_by("-decided_at", "-pk")
     ):
         decisions.setdefault(d.risk_id, []).append(d)
+    files: dict[int, list[RiskAttachment]] = {}
+    for f in RiskAttachment.objects.filter(risk_id__in=ids).order_by("pk"):
+        files.setdefault(f.risk_id, []).append(f)
     accepted = _acceptances(risks)
     phases = {value: str(label) for value, label in Phase.choices}
     sheets = []
@@ -180,7 +191,7 @@ def worksheet_context(
                 "controls": controls.get(risk.pk, []),
                 "acceptance": acceptance,
                 "decisions": decisions.get(risk.pk, []),
-                "attachments": getattr(risk, "attachment_list", []),
+                "attachments": files.get(risk.pk, []),
             }
         )
     return {

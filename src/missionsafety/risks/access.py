@@ -35,6 +35,13 @@ def _objects(w: Any) -> None:
     )
     w.risk.refresh_from_db()
     w.control = w.risk.controls.get()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w.attachment = services.risk_attachment_add(
+        actor=w.bde13_safety,
+        risk=w.risk,
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 medisch plan"),
+    )
     w.pending_import = services.register_import_preview(
         actor=w.bde13_safety,
         deployment=w.dep,
@@ -61,6 +68,8 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
         "risks:control_add": {"kwargs": risk},
         "risks:control_edit": {"kwargs": {"pk": w.control.pk}},
         "risks:import": {"kwargs": dep},
+        "risks:attachment_add": {"kwargs": risk, "status": 405, "methods": ["post"]},
+        "risks:attachment": {"kwargs": {"pk": w.attachment.pk}, "methods": ["get"]},
         "risks:bulk": {"kwargs": dep, "status": 405, "methods": ["post"]},
         "api:bulk_edit_risks": {
             "kwargs": api_dep,

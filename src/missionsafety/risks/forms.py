@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from missionsafety.core.i18n import pick
 from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.organisations.models import User
+from missionsafety.risks.files import ALLOWED as FILES
 from missionsafety.risks.models import (
     Assessment,
     Control,
@@ -335,3 +336,22 @@ class BulkForm(forms.Form):
         self.fields["owner_party"].queryset = deployment.parties.select_related(  # type: ignore[attr-defined]
             "organisation"
         )
+
+
+class RiskAttachmentForm(forms.Form):
+    attachment = forms.FileField(
+        label=_("Document or photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": FILES.accept}),
+    )
+    control = forms.ModelChoiceField(
+        label=_("Evidence of the control"),
+        queryset=Control.objects.none(),
+        required=False,
+        empty_label=_("— the risk itself —"),
+    )
+
+    def __init__(self, *args: Any, risk: Risk, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["control"].queryset = Control.objects.filter(  # type: ignore[attr-defined]
+            risk_id=risk.pk
+        ).order_by("pk")

@@ -695,3 +695,58 @@ class RegisterImport(models.Model):
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r["action"] == action)
+
+
+def attachment_path(instance: RiskAttachment, filename: str) -> str:
+    """An unguessable name; the original name is kept in the database."""
+    from missionsafety.core.uploads import stored_name
+
+    return stored_name("risks", filename)
+
+
+class RiskAttachment(TimeStampedModel):
+    """A document or photo of a risk or one of its controls (a support plan, the
+    evidence that a control was implemented), served only through a checked view."""
+
+    risk = models.ForeignKey(
+        Risk,
+        verbose_name=_("risk"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    control = models.ForeignKey(
+        Control,
+        verbose_name=_("control"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = DeploymentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["risk", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

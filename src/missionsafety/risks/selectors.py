@@ -33,6 +33,7 @@ from missionsafety.risks.models import (
     Hazard,
     HazardCategory,
     Risk,
+    RiskAttachment,
     RiskMatrix,
 )
 
@@ -593,3 +594,13 @@ def earlier_registers(*, user: Any, deployment: Deployment) -> QuerySet[Deployme
 
 def expiring_soon(days: int = 14) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def risk_attachments(*, risk: Risk) -> list[RiskAttachment]:
+    """The files of a risk and its controls, oldest first."""
+    return list(risk.attachments.select_related("control").order_by("pk"))
+
+
+def attachment_get(*, user: Any, pk: Any) -> RiskAttachment:
+    """One attachment of a risk the user may see (404 otherwise)."""
+    return get_visible(RiskAttachment.objects.select_related("risk"), user, pk=pk)

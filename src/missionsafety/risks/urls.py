@@ -37,6 +37,16 @@ urlpatterns = [
         views_desk.register_import_preview,
         name="import_preview",
     ),
+    path(
+        "risks/<int:pk>/attachments/new/",
+        views_desk.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "risks/attachments/<int:pk>/",
+        views_desk.attachment_download,
+        name="attachment",
+    ),
     path("risks/<int:pk>/", views.risk_detail, name="detail"),
     path("risks/<int:pk>/edit/", views.risk_edit, name="edit"),
     path("risks/<int:pk>/assess/", views.risk_assess, name="assess"),

@@ -31,6 +31,7 @@ from missionsafety.risks.forms import (
     DecisionForm,
     LibraryStartForm,
     NewRiskForm,
+    RiskAttachmentForm,
     RiskForm,
     TransitionForm,
 )
@@ -262,6 +263,10 @@ def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str,
         "can_edit": can(user, deployment, *services.EDIT_ROLES),
         "can_assess": can(user, deployment, *services.ASSESS_ROLES),
         "status_actions": _status_actions(risk),
+        "attachments": selectors.risk_attachments(risk=risk),
+        "attachment_form": RiskAttachmentForm(risk=risk)
+        if can(user, deployment, *services.EDIT_ROLES)
+        else None,
         "panels": panels_for("risk", request, risk),
         **extra,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +16,7 @@ from missionsafety.core.permissions import can
 from missionsafety.core.views import AuthedRequest, run_service
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.risks import selectors, services
-from missionsafety.risks.forms import BulkForm, ImportForm
+from missionsafety.risks.forms import BulkForm, ImportForm, RiskAttachmentForm
 from missionsafety.risks.models import Risk
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -180,3 +180,51 @@ def register_bulk(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
         {"deployment": deployment, "form": form, "risks": risks},
         status=422,
     )
+
+
+# -- attachments --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Attach a document or photo to the risk or one of its controls."""
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    form = RiskAttachmentForm(request.POST, request.FILES, risk=risk)
+    if form.is_valid():
+        data = form.cleaned_data
+        added = run_service(
+            form,
+            lambda: services.risk_attachment_add(
+                actor=request.user,
+                risk=risk,
+                upload=data["attachment"],
+                control=data["control"],
+            ),
+        )
+        if added is not None:
+            messages.success(request, _("Attachment added."))
+            return redirect("risks:detail", pk=risk.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect("risks:detail", pk=risk.pk)
+
+
+@login_required
+def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
+    """Serve a stored file to those who may see its risk; never a public URL."""
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type or "application/octet-stream",
+        as_attachment=not attachment.is_image,
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

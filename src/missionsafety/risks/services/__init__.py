@@ -3,6 +3,7 @@ decisions and the starts of a register from the library or an earlier one."""
 
 from __future__ import annotations
 
+from missionsafety.risks.services.attachments import risk_attachment_add
 from missionsafety.risks.services.bulk import risks_bulk_edit
 from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES
 from missionsafety.risks.services.decisions import (
@@ -57,6 +58,7 @@ __all__ = [
     "register_import_get",
     "register_import_preview",
     "register_template",
+    "risk_attachment_add",
     "risk_create",
     "risk_require_reassessment",
     "risk_transition",
