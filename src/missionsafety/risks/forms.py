@@ -296,6 +296,14 @@ class CopyStartForm(forms.Form):
         label=_("owner party where no matching party exists"),
         queryset=Party.objects.none(),
     )
+    skip_existing = forms.BooleanField(
+        label=_(
+            "Skip risks already in this register (same library hazard, copied "
+            "before, or a very similar title)"
+        ),
+        required=False,
+        initial=True,
+    )
 
     def __init__(
         self, *args: Any, deployment: Deployment, sources: Any, **kwargs: Any

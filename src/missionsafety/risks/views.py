@@ -557,11 +557,18 @@ def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
                 % {"n": len(created)},
             )
             return redirect("risks:register", deployment_pk=deployment.pk)
+    existing = selectors.register_titles(user=request.user, deployment=deployment)
     if mode == "copy" and copy_form.is_valid():
+        copy_data: dict[str, Any] = dict(copy_form.cleaned_data)
+        skip = (
+            selectors.copy_duplicates(existing=existing, source=copy_data["source"])
+            if copy_data.pop("skip_existing")
+            else {}
+        )
         created = run_service(
             copy_form,
             lambda: services.register_copy(
-                actor=request.user, deployment=deployment, **copy_form.cleaned_data
+                actor=request.user, deployment=deployment, skip=list(skip), **copy_data
             ),
         )
         if created is not None:
@@ -569,6 +576,12 @@ def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
                 request,
                 _("%(n)s risks copied as new, unassessed items.") % {"n": len(created)},
             )
+            if skip:
+                messages.info(
+                    request,
+                    _("Skipped, already in this register: %(risks)s.")
+                    % {"risks": ", ".join(str(r) for r in skip)},
+                )
             return redirect("risks:register", deployment_pk=deployment.pk)
     present = set(
         Risk.objects.filter(deployment=deployment).values_list(
@@ -576,6 +589,14 @@ def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
         )
     )
     invalid = lib_form.errors or copy_form.errors
+    hazards = list(selectors.library())
+    similar = selectors.library_duplicates(existing=existing, hazards=hazards)
+    for hazard in hazards:
+        hazard.similar_risk = similar.get(hazard.pk)  # type: ignore[attr-defined]
+    source = copy_form["source"].value() if mode == "copy" else initial.get("source")
+    source_dep = (
+        sources.filter(pk=int(str(source))).first() if str(source).isdigit() else None
+    )
     return render(
         request,
         "risks/start.html",
@@ -583,8 +604,14 @@ def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
             "deployment": deployment,
             "lib_form": lib_form,
             "copy_form": copy_form,
-            "hazards": selectors.library(),
+            "hazards": hazards,
             "present": present,
+            "copy_source": source_dep,
+            "copy_duplicates": selectors.copy_duplicates(
+                existing=existing, source=source_dep
+            )
+            if source_dep
+            else {},
             "chosen": {int(x) for x in request.POST.getlist("hazards") if x.isdigit()},
             "can_edit": can(request.user, deployment, *services.EDIT_ROLES),
         },
