@@ -11,7 +11,7 @@ class RisksConfig(AppConfig):
 
     def ready(self) -> None:
         from missionsafety.core.panels import register_panel
-        from missionsafety.risks import views
+        from missionsafety.risks import trends, views
 
         register_panel(
             slot="deployment",
@@ -25,3 +25,10 @@ class RisksConfig(AppConfig):
             template="risks/_organisation_panel.html",
             context=views.organisation_panel,
         )
+        for slot, order in (("deployment", 15), ("dashboard", 20), ("briefing", 25)):
+            register_panel(
+                slot=slot,
+                order=order,
+                template="risks/_trends_panel.html",
+                context=trends.trend_panel,
+            )
