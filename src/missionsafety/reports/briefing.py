@@ -107,14 +107,14 @@ def risk_picture_context(
         open_risks.filter(
             status__in=accepted,
             acceptance_expires_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
-        ).order_by("acceptance_expires_on", "number")[:20]
+        ).order_by("acceptance_expires_on", "number")[:10]
     )
     awaiting = list(
         open_risks.filter(status=S.AWAITING_DECISION).order_by(
             "-residual_rank", "number"
-        )[:20]
+        )[:10]
     )
-    stopped = list(open_risks.filter(stop_flag=True).order_by("number")[:20])
+    stopped = list(open_risks.filter(stop_flag=True).order_by("number")[:10])
     decisions = _acceptances([*top, *expiring])
     for risk in top + expiring:
         risk.acceptance = decisions.get(risk.accepted_decision_id)  # type: ignore[attr-defined,arg-type]

@@ -48,7 +48,8 @@ from missionsafety.risks.services.register import (
     risk_update,
 )
 
-MAX_ROWS = 2000
+MAX_ROWS = 2000  # risks; their controls may number a few per risk
+CONTROLS_PER_RISK = 5
 MAX_BYTES = 5 * MEGABYTE
 # A preview older than this is not applied: the register has likely moved on.
 PREVIEW_HOURS = 24
@@ -177,7 +178,9 @@ class _Table:
         return values[i]
 
 
-def _table(ws: Any, columns: dict[str, Any], required: Iterable[str]) -> _Table:
+def _table(
+    ws: Any, columns: dict[str, Any], required: Iterable[str], max_rows: int = MAX_ROWS
+) -> _Table:
     headers = _headers(columns)
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None) or ()
@@ -202,14 +205,14 @@ def _table(ws: Any, columns: dict[str, Any], required: Iterable[str]) -> _Table:
         values = list(values)
         if all(_text(v) == "" for v in values):
             continue
-        if len(table.rows) >= MAX_ROWS:
+        if len(table.rows) >= max_rows:
             raise ValidationError(
                 {
                     "file": _(
                         "Sheet “%(sheet)s” has more than %(max)s rows; import at "
                         "most %(max)s at a time."
                     )
-                    % {"sheet": ws.title, "max": MAX_ROWS}
+                    % {"sheet": ws.title, "max": max_rows}
                 }
             )
         table.rows.append((number, values))
@@ -646,22 +649,13 @@ def register_import_preview(
                 control_ws,
                 CONTROL_COLUMNS,
                 ("risk", "description", "kind", "owner_party"),
+                max_rows=MAX_ROWS * CONTROLS_PER_RISK,
             )
             if control_ws is not None and control_ws is not risk_ws
             else _Table(name="", columns={})
         )
     finally:
         wb.close()
-    if len(risks.rows) + len(controls.rows) > MAX_ROWS:
-        raise ValidationError(
-            {
-                "file": _(
-                    "The workbook has more than %(max)s rows; import at most "
-                    "%(max)s at a time."
-                )
-                % {"max": MAX_ROWS}
-            }
-        )
     ctx = _context(user=actor, deployment=deployment)
     risk_rows = [_risk_row(risks, n, v, ctx) for n, v in risks.rows]
     seen: dict[str, int] = {}
