@@ -93,6 +93,11 @@ def run(args: argparse.Namespace) -> None:
         f"import preview: {time.perf_counter() - started:.1f} s "
         f"({pending.count('update')} updates, {pending.unchanged} unchanged)"
     )
+    if pending.errors:
+        # Generated registers are written without the services' checks.
+        reasons = {e["message"] for row in pending.errors for e in row["errors"]}
+        print(f"{len(pending.errors)} rows refused, e.g. {sorted(reasons)[:3]}")
+        return
     started = time.perf_counter()
     services.register_import_apply(actor=w.bde13_safety, pending=pending)
     print(f"import apply: {time.perf_counter() - started:.1f} s")

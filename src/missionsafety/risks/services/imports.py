@@ -546,7 +546,12 @@ def _control_row(
             _("“%(value)s” is not a date; write it as YYYY-MM-DD.")
             % {"value": text("due_date")},
         )
-    elif isinstance(due, datetime.date) and due < ctx.deployment.start_date:
+    elif (
+        isinstance(due, datetime.date)
+        and due < ctx.deployment.start_date
+        # A date the workbook leaves as it was is not refused now.
+        and (control is None or due != control.due_date)
+    ):
         error("due_date", _("The due date lies before the start of the deployment."))
     status = None
     if "status" in table.columns and text("status"):
