@@ -393,8 +393,6 @@ def _risk_row(
                 )
                 % {"residual": levels[1], "inherent": levels[0]},
             )
-    if risk is not None and risk.status == Risk.Status.CLOSED:
-        error("reference", _("%(ref)s is closed.") % {"ref": risk.reference})
     if errors:
         return {**row, "action": "error", "reference": reference, "errors": errors}
 
@@ -462,6 +460,19 @@ def _risk_row(
         changes["owner_party"] = party.pk
     if not changes and assessment is None:
         return {**row, "action": "unchanged", "reference": risk.reference}
+    if risk.status == Risk.Status.CLOSED:
+        # Only an edit of a closed risk is refused; the row as exported passes.
+        return {
+            **row,
+            "action": "error",
+            "reference": reference,
+            "errors": [
+                {
+                    "cell": table.cell("reference", number),
+                    "message": _("%(ref)s is closed.") % {"ref": risk.reference},
+                }
+            ],
+        }
     return {
         **row,
         "action": "update",
