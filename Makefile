@@ -1,12 +1,13 @@
 # Mission Safety — everything a developer or operator runs.
 #   make demo   install, prepare the embedded SQLite database with demo data, serve
 #   make test   run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
+#   make fuzz   schema fuzzing of the API (schemathesis, bounded)
 #   make bench  benchmark at scale 0.1 on SQLite and PostgreSQL (BENCH_ARGS="--scale 1")
 UV := $(shell sh scripts/ensure-uv.sh)
 PORT ?= 8000
 APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports
 
-.PHONY: demo test install lint typecheck format messages bench worker browser
+.PHONY: demo test install lint typecheck format messages bench worker browser fuzz
 
 install:
 	$(UV) sync --frozen
@@ -33,6 +34,11 @@ browser: install
 format: install
 	$(UV) run ruff format src tests conftest.py
 	$(UV) run ruff check --fix src tests conftest.py
+
+# Schemathesis against /api/v1/openapi.json as two roles, bounded (a few
+# minutes); left out of "make test", run by CI as its own step.
+fuzz: install
+	$(UV) run pytest -m fuzz $(PYTEST_ARGS)
 
 # Extract and compile translations, one catalogue per app that has a locale/ folder
 # (Dutch; English is the source). Start an app's catalogue with mkdir locale.

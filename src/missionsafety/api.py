@@ -10,7 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from missionsafety.core.api import AUTH, NOT_ALLOWED, NOT_FOUND, UNAUTHENTICATED
+from missionsafety.core.api import (
+    AUTH,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    TextParser,
+)
 from missionsafety.core.exceptions import ConflictError, NotAllowed
 from missionsafety.core.services import field_errors
 
@@ -26,6 +32,7 @@ api = NinjaAPI(
         "`version`), 422 invalid input (with field names)."
     ),
     auth=AUTH,
+    parser=TextParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

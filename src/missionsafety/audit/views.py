@@ -21,6 +21,7 @@ from missionsafety.audit.selectors import (
 from missionsafety.audit.services import verify_chain
 from missionsafety.core.permissions import sees_everything
 from missionsafety.core.selectors import paginate
+from missionsafety.core.text import attachment_disposition, spreadsheet_cell
 from missionsafety.core.views import AuthedRequest
 
 
@@ -65,7 +66,8 @@ def _csv_rows(writer: Any, batch: list[ChangeRecord], user: Any) -> Iterator[str
             for c in describe(r, refs)
         )
         yield writer.writerow(
-            [
+            spreadsheet_cell(cell)
+            for cell in [
                 r.seq,
                 r.created_at.isoformat(),
                 r.actor_label,
@@ -120,8 +122,8 @@ def deployment_changes_csv(
         yield from _csv_rows(writer, batch, request.user)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{deployment.code}-audit-history.csv"'
+    response["Content-Disposition"] = attachment_disposition(
+        f"{deployment.code}-audit-history", "csv"
     )
     return response
 

@@ -45,6 +45,15 @@ def update_versioned(
     working from the same version cannot both win.
     """
     check_version(obj, version)
+    # full_clean lets an empty value through a field that may be blank, so a
+    # None for a NOT NULL column would only fail in SQL.
+    nulls = {
+        name: [_("This field cannot be empty (null).")]
+        for name, value in changes.items()
+        if value is None and not getattr(obj._meta.get_field(name), "null", True)
+    }
+    if nulls:
+        raise ValidationError(nulls)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     originals: dict[str, Any] = {}

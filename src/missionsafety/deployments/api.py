@@ -5,9 +5,9 @@ import datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import ConflictOut, ErrorOut, InSchema, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments import services
 from missionsafety.deployments.models import Deployment, Party, Phase
@@ -47,14 +47,14 @@ class DeploymentOut(Schema):
         return obj.allowed_phases()
 
 
-class PartyIn(Schema):
+class PartyIn(InSchema):
     organisation_id: int
     role: Party.PartyRole
     point_of_contact_id: int | None = None
     contact_note: str = Field("", max_length=200)
 
 
-class DeploymentIn(Schema):
+class DeploymentIn(InSchema):
     code: str = Field(..., min_length=1, max_length=40)
     name: str = Field(..., min_length=1, max_length=200)
     theatre: str = Field(..., min_length=1, max_length=120)
@@ -65,7 +65,7 @@ class DeploymentIn(Schema):
     parties: list[PartyIn] = Field(default_factory=list)
 
 
-class DeploymentPatch(Schema):
+class DeploymentPatch(InSchema):
     version: int = Field(..., description="The version you edited; 409 if stale.")
     code: str | None = Field(None, min_length=1, max_length=40)
     name: str | None = Field(None, min_length=1, max_length=200)
@@ -75,7 +75,7 @@ class DeploymentPatch(Schema):
     end_date: datetime.date | None = None
 
 
-class PhaseIn(Schema):
+class PhaseIn(InSchema):
     to_phase: Phase
     note: str = Field("", max_length=2000)
     version: int | None = None
@@ -93,7 +93,7 @@ def _organisation(pk: int) -> Organisation:
 
 
 @router.get("/deployments", response=list[DeploymentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_deployments(  # type: ignore[no-untyped-def]
     request: HttpRequest, phase: Phase | None = None, q: str = ""
 ):

@@ -152,7 +152,7 @@ def deployment_move_phase(
 ) -> Deployment:
     """Move the deployment to the next phase, if the phase machine allows it."""
     require(actor, deployment, *MANAGING_ROLES)
-    deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
+    deployment = Deployment.objects.select_for_update(no_key=True).get(pk=deployment.pk)
     if to_phase not in Phase.values:
         raise ValidationError(
             {"phase": _("“%(phase)s” is not a phase.") % {"phase": to_phase}}

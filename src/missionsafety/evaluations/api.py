@@ -6,9 +6,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import ConflictOut, ErrorOut, InSchema, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.services import check_version
 from missionsafety.deployments.selectors import deployment_get
@@ -48,14 +48,14 @@ class AgreementOut(Schema):
     versions: list[dict[str, Any]]
 
 
-class CellIn(Schema):
+class CellIn(InSchema):
     step: str = Field(..., max_length=40, description="Process step code")
     party_id: int
     raci: str = Field("", max_length=1, description="R, A, C, I or empty")
     tasks: str = Field("", max_length=500)
 
 
-class AgreementIn(Schema):
+class AgreementIn(InSchema):
     version: int | None = Field(
         None, description="The agreement version you edited; 409 if stale."
     )
@@ -64,7 +64,7 @@ class AgreementIn(Schema):
     submit: bool = Field(False, description="Send the draft for signature.")
 
 
-class SignIn(Schema):
+class SignIn(InSchema):
     party_id: int
     version: int = Field(..., description="The version you sign.")
 
@@ -247,12 +247,12 @@ class EvaluationOut(EvaluationListOut):
         return list(obj.findings.all())
 
 
-class ParticipantIn(Schema):
+class ParticipantIn(InSchema):
     party_id: int
     names: str = Field("", max_length=300)
 
 
-class EvaluationPatch(Schema):
+class EvaluationPatch(InSchema):
     version: int = Field(..., description="The version you edited; 409 if stale.")
     status: Evaluation.Status | None = Field(
         None, description="held, reported, closed or skipped"
@@ -272,7 +272,7 @@ class EvaluationPatch(Schema):
     "/deployments/{deployment_id}/evaluations",
     response=list[EvaluationListOut],
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_deployment_evaluations(  # type: ignore[no-untyped-def]
     request: HttpRequest, deployment_id: int, show: str = ""
 ):

@@ -157,7 +157,7 @@ def current_agreement(deployment: Deployment) -> Agreement | None:
 def agreement_setup(*, actor: Any, deployment: Deployment) -> Agreement:
     """Start the deployment's agreement, pre-filled from the default per party role."""
     require(actor, deployment, *AGREEMENT_ROLES)
-    Deployment.objects.select_for_update().get(pk=deployment.pk)
+    Deployment.objects.select_for_update(no_key=True).get(pk=deployment.pk)
     if Agreement.objects.filter(deployment=deployment).exists():
         raise ValidationError(
             {"__all__": _("This deployment already has an agreement; edit it.")}
@@ -203,7 +203,7 @@ def agreement_update(
     draft version that needs signing again (the old one stays readable)."""
     deployment = agreement.deployment
     require(actor, deployment, *AGREEMENT_ROLES)
-    Deployment.objects.select_for_update().get(pk=deployment.pk)
+    Deployment.objects.select_for_update(no_key=True).get(pk=deployment.pk)
     agreement = Agreement.objects.get(pk=agreement.pk)
     if version is not None and version != agreement.number:
         raise ConflictError(
@@ -309,7 +309,7 @@ def agreement_parties(agreement: Agreement) -> list[Party]:
 def agreement_submit(*, actor: Any, agreement: Agreement) -> Agreement:
     """Send a draft for signature once every party has a named point of contact."""
     require(actor, agreement.deployment, *AGREEMENT_ROLES)
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(no_key=True).get(pk=agreement.pk)
     if agreement.status != S.DRAFT:
         raise ValidationError({"__all__": _("Only a draft can be sent for signature.")})
     missing = [p for p in agreement_parties(agreement) if p.point_of_contact_id is None]
@@ -372,7 +372,7 @@ def signable_parties(user: Any, agreement: Agreement) -> list[Party]:
 def agreement_sign(*, actor: Any, agreement: Agreement, party: Party) -> Agreement:
     """Sign for one party as its commander; in force once every party signed."""
     require_writer(actor)
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(no_key=True).get(pk=agreement.pk)
     if agreement.status == S.SUPERSEDED:
         raise ValidationError(
             {
@@ -687,7 +687,7 @@ def evaluation_hold(
     deployment = evaluation.deployment
     require(actor, deployment, *EVALUATION_ROLES)
     evaluation = (
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",), no_key=True)
         .select_related("template")
         .get(pk=evaluation.pk)
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from missionsafety.core.exceptions import ConflictError, NotAllowed, ValidationError
 from missionsafety.core.permissions import can
 from missionsafety.core.selectors import paginate
+from missionsafety.core.text import attachment_disposition
 from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.evaluations import selectors, services
@@ -211,8 +212,8 @@ def agreement_pdf(
     )
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="agreement-{deployment.code}-v{version.number}.pdf"'
+    response["Content-Disposition"] = attachment_disposition(
+        f"agreement-{deployment.code}-v{version.number}", "pdf"
     )
     return response
 

@@ -4,9 +4,9 @@ import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ErrorOut, api_user
+from missionsafety.core.api import ErrorOut, InSchema, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.feedback import services
@@ -58,7 +58,7 @@ class ThreadDetailOut(ThreadOut):
         return list(obj.messages.all())
 
 
-class ThreadIn(Schema):
+class ThreadIn(InSchema):
     deployment_id: int
     to_organisation_id: int = Field(
         ..., description="An organisation that is a party to the deployment."
@@ -73,7 +73,7 @@ class ThreadIn(Schema):
     due_date: datetime.date | None = None
 
 
-class MessageIn(Schema):
+class MessageIn(InSchema):
     body: str = Field(..., min_length=1)
 
 
@@ -89,7 +89,7 @@ class NotificationOut(Schema):
 
 
 @router.get("/threads", response=list[ThreadOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_threads(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     deployment_id: int | None = None,
@@ -148,7 +148,7 @@ def post_thread_message(  # type: ignore[no-untyped-def]
 
 
 @router.get("/notifications", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_notifications(request: HttpRequest, unread: bool = False):  # type: ignore[no-untyped-def]
     """Your own notifications, newest first."""
     return inbox(user=api_user(request), unread_only=unread)

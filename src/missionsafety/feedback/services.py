@@ -372,7 +372,10 @@ def thread_reply(*, actor: Any, thread: Thread, body: str) -> Message:
     """Answer (the asked party) or follow up (the asking party)."""
     require_writer(actor)
     thread = (
-        Thread.objects.select_for_update()
+        # Only the thread row (not the joined deployment and parties), and
+        # without blocking the key-share locks of foreign-key checks: see
+        # docs/locking.md.
+        Thread.objects.select_for_update(of=("self",), no_key=True)
         .select_related(
             "deployment", "from_party__organisation", "to_party__organisation"
         )

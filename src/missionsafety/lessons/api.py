@@ -5,9 +5,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import (
+    ConflictOut,
+    ErrorOut,
+    InSchema,
+    ObjectId,
+    Paging,
+    api_user,
+)
 from missionsafety.deployments.models import Phase
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.lessons import search, selectors, services
@@ -68,7 +75,7 @@ class ObservationOut(Schema):
         return [o.pk for o in obj.released_to.all()]
 
 
-class ObservationIn(Schema):
+class ObservationIn(InSchema):
     deployment_id: int
     title: str = Field(..., max_length=200)
     observation: str = Field(..., max_length=20000)
@@ -82,10 +89,10 @@ class ObservationIn(Schema):
     tags: list[str] = Field(default_factory=list, max_length=20)
     categories: list[str] = Field(default_factory=list, max_length=20)
     releasability: Releasability = Releasability.PARTIES
-    released_to: list[int] = Field(default_factory=list, max_length=50)
+    released_to: list[ObjectId] = Field(default_factory=list, max_length=50)
 
 
-class ObservationPatch(Schema):
+class ObservationPatch(InSchema):
     version: int = Field(..., description="The version you edited; 409 if stale.")
     title: str | None = Field(None, max_length=200)
     observation: str | None = Field(None, max_length=20000)
@@ -98,7 +105,7 @@ class ObservationPatch(Schema):
     tags: list[str] | None = None
     categories: list[str] | None = None
     releasability: Releasability | None = None
-    released_to: list[int] | None = None
+    released_to: list[ObjectId] | None = None
     status: Observation.Status | None = Field(
         None, description="verify / reject / resubmit; rejecting needs a reason"
     )
@@ -123,20 +130,20 @@ class LessonOut(Schema):
     version: int
 
 
-class LessonIn(Schema):
+class LessonIn(InSchema):
     title: str = Field(..., max_length=200)
-    observation_ids: list[int] = Field(..., min_length=1, max_length=100)
+    observation_ids: list[ObjectId] = Field(..., min_length=1, max_length=100)
     root_cause: str = Field("", max_length=20000)
     remedial_action: str = Field("", max_length=20000)
     action_body_id: int | None = None
     tasking_authority_id: int | None = None
     due_date: datetime.date | None = None
     releasability: Releasability | None = None
-    released_to: list[int] = Field(default_factory=list, max_length=50)
+    released_to: list[ObjectId] = Field(default_factory=list, max_length=50)
     categories: list[str] | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     to_status: Lesson.Status
     reason: str = Field("", max_length=4000)
     validation_evidence: str | None = Field(None, max_length=20000)
@@ -174,7 +181,7 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetOut]]
 
 
-class SearchParams(Schema):
+class SearchParams(InSchema):
     q: str = Field("", max_length=2000)
     type: str = ""
     theatre: str = ""
@@ -194,7 +201,7 @@ def _org(pk: int | None):  # type: ignore[no-untyped-def]
 
 
 @router.get("/observations", response=list[ObservationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_observations(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     deployment_id: int | None = None,
@@ -266,7 +273,7 @@ def patch_observation(  # type: ignore[no-untyped-def]
     changes = {k: v for k, v in data.items() if v is not None}
     if changes or extra:
         obs = services.observation_update(
-            actor=user, observation=obs, version=version, **extra, **changes
+            actor=user, observation=obs, version=version, changes=changes, **extra
         )
         version = obs.version
     if status and status != obs.status:
@@ -281,7 +288,7 @@ def patch_observation(  # type: ignore[no-untyped-def]
 
 
 @router.get("/lessons", response=list[LessonOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_lessons(request: HttpRequest, status: str = "", overdue: bool = False):  # type: ignore[no-untyped-def]
     """Lessons you may see, newest first."""
     return selectors.lesson_list(user=api_user(request), status=status, overdue=overdue)

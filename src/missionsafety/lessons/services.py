@@ -350,12 +350,18 @@ def observation_update(
     actor: User,
     observation: Observation,
     version: int | None,
+    changes: dict[str, Any] | None = None,
     categories: list[Any] | None = None,
     releasability: str | None = None,
     released_to: list[Organisation] | None = None,
-    **changes: Any,
+    **fields: Any,
 ) -> Observation:
-    """Change an observation's ODCR parts, tags, categories or releasability."""
+    """Change an observation's ODCR parts, tags, categories or releasability.
+
+    The changed fields come in ``changes`` (or as keywords): the ODCR text named
+    ``observation`` can only travel in ``changes``, its name being the object's.
+    """
+    changes = {**(changes or {}), **fields}
     require_writer(actor)
     if not can_edit_observation(actor, observation):
         raise NotAllowed(

@@ -220,7 +220,7 @@ def observation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 categories=list(data["categories"]),
                 releasability=data["releasability"],
                 released_to=list(data["released_to"]),
-                **changes,
+                changes=changes,
             ),
         )
         if result is not None:

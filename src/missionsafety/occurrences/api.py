@@ -7,9 +7,16 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import (
+    ConflictOut,
+    ErrorOut,
+    InSchema,
+    ObjectId,
+    Paging,
+    api_user,
+)
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.occurrences import services
@@ -83,13 +90,13 @@ class OccurrenceOut(OccurrenceListOut):
         return getattr(obj, "_persons", None)
 
 
-class PersonIn(Schema):
+class PersonIn(InSchema):
     name: str = Field(..., min_length=1, max_length=200)
     role_in_occurrence: str = Field("", max_length=120)
     medical_details: str = ""
 
 
-class OccurrenceIn(Schema):
+class OccurrenceIn(InSchema):
     occurred_at: datetime.datetime
     place: str = Field(..., min_length=1, max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
@@ -105,14 +112,14 @@ class OccurrenceIn(Schema):
     ammunition_involved: bool = False
     immediate_actions: str = ""
     description: str = ""
-    risk_ids: list[int] = Field(default_factory=list)
+    risk_ids: list[ObjectId] = Field(default_factory=list)
     persons: list[PersonIn] = Field(default_factory=list)
     idempotency_key: uuid.UUID | None = Field(
         None, description="Send the same key again and the first report is returned."
     )
 
 
-class OccurrencePatch(Schema):
+class OccurrencePatch(InSchema):
     version: int = Field(..., description="The version you edited; 409 if stale.")
     occurred_at: datetime.datetime | None = None
     place: str | None = Field(None, min_length=1, max_length=200)
@@ -130,19 +137,19 @@ class OccurrencePatch(Schema):
     description: str | None = None
 
 
-class TriageIn(Schema):
+class TriageIn(InSchema):
     version: int | None = None
     actual_category: int = Field(..., ge=0, le=4)
     potential_category: int = Field(..., ge=0, le=4)
     investigation_level: Occurrence.InvestigationLevel | None = None
-    risk_ids: list[int] = Field(default_factory=list)
+    risk_ids: list[ObjectId] = Field(default_factory=list)
     note: str = ""
     to_status: Occurrence.Status | None = Field(
         None, description="Optionally move on after triage (e.g. investigating)."
     )
 
 
-class FiltersIn(Schema):
+class FiltersIn(InSchema):
     kind: Occurrence.Kind | None = None
     category: int | None = Field(None, ge=0, le=4)
     status: Occurrence.Status | None = None
@@ -175,7 +182,7 @@ def _detail(request: HttpRequest, pk: int) -> Occurrence:
     "/deployments/{deployment_id}/occurrences",
     response={200: list[OccurrenceListOut], 404: ErrorOut},
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_occurrences(  # type: ignore[no-untyped-def]
     request: HttpRequest, deployment_id: int, filters: Query[FiltersIn]
 ):

@@ -146,6 +146,15 @@ class OccurrenceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # The service refuses a future moment too; saying so here as well shows
+        # it together with the other fields' errors, not one round trip later.
+        from missionsafety.occurrences.services import CLOCK_SKEW
+
+        when = data.get("occurred_at")
+        if when is not None and when > timezone.now() + CLOCK_SKEW:
+            self.add_error(
+                "occurred_at", _("The moment lies in the future; check date and time.")
+            )
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error(
                 "longitude", _("Give both latitude and longitude, or neither.")

@@ -38,6 +38,9 @@ from missionsafety.organisations.models import Organisation
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
+# Nothing reported happened before this; far older moments do not even convert
+# to UTC (0001-01-01T00:30+01:00 lies in year 0).
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 EDITABLE_FIELDS = {
     "occurred_at",
@@ -159,6 +162,10 @@ def _check_when(occurred_at: datetime.datetime | None) -> None:
         raise ValidationError(
             {"occurred_at": _("The moment lies in the future; check date and time.")}
         )
+    if occurred_at < EARLIEST:
+        raise ValidationError(
+            {"occurred_at": _("The moment lies before 1900; check date and time.")}
+        )
 
 
 def _check_categories(**categories: Any) -> None:
@@ -212,6 +219,22 @@ def _check_risks(deployment: Deployment, risks: Iterable[Any]) -> list[Any]:
             }
         )
     return risks
+
+
+def _lock_risks(risks: Iterable[Any]) -> None:
+    """Lock the risks a serious occurrence will mark, before the first change
+    record: every writer takes its row locks before the audit head, never after
+    (docs/locking.md), or it waits for a risk while holding the head."""
+    from missionsafety.risks.models import Risk
+
+    ids = sorted({r.pk for r in risks})
+    if ids:
+        list(
+            Risk.objects.select_for_update(of=("self",), no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def _force_reassessment(
@@ -314,6 +337,8 @@ def occurrence_report(
         idempotency_key=key,
     )
     occurrence.full_clean(exclude=["idempotency_key"])
+    if occurrence.is_serious:
+        _lock_risks(risks)
     try:
         with transaction.atomic():
             occurrence.save()
@@ -396,6 +421,8 @@ def occurrence_update(
     if "unit" in changes:
         _check_unit(occurrence.deployment, changes["unit"])
     was_serious = occurrence.is_serious
+    if not was_serious and max(cats.values(), default=0) >= SERIOUS_CATEGORY:
+        _lock_risks(occurrence.risks.all())
     before = _bucket(occurrence)
     occurrence = update_versioned(
         obj=occurrence, actor=actor, version=version, changes=changes
@@ -437,6 +464,8 @@ def occurrence_triage(
         )
     risks = _check_risks(occurrence.deployment, risks)
     was_serious = occurrence.is_serious
+    if max(actual_category, potential_category) >= SERIOUS_CATEGORY:
+        _lock_risks(risks)
     before = _bucket(occurrence)
     old_risks = set(occurrence.risks.values_list("pk", flat=True))
     changes: dict[str, Any] = {

@@ -2,9 +2,9 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import api_user
+from missionsafety.core.api import Paging, api_user
 from missionsafety.core.permissions import current_memberships
 from missionsafety.organisations.selectors import organisation_get, organisation_tree
 
@@ -39,7 +39,7 @@ class MeOut(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_organisations(request: HttpRequest, include_archived: bool = False):  # type: ignore[no-untyped-def]
     """The organisation tree in tree order (parents before children)."""
     return organisation_tree(user=api_user(request), include_archived=include_archived)

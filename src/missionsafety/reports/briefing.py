@@ -26,7 +26,7 @@ from missionsafety.core.panels import panels_for
 from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.risks import authority
 from missionsafety.risks import selectors as risk_selectors
-from missionsafety.risks.heatmap import heatmap_svg
+from missionsafety.risks.heatmap import heatmap
 from missionsafety.risks.models import Control, Decision, Risk, RiskAttachment
 
 S = Risk.Status
@@ -134,10 +134,10 @@ def risk_picture_context(
         **_frame(request, deployment, title),
         "matrix": matrix,
         "summary": summary,
-        "heat_inherent": heatmap_svg(
+        "heat_inherent": heatmap(
             matrix=matrix, counts=stats.inherent, kind="i", link=""
         ),
-        "heat_residual": heatmap_svg(
+        "heat_residual": heatmap(
             matrix=matrix, counts=stats.residual, kind="r", link=""
         ),
         "top": top,

@@ -10,27 +10,20 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from missionsafety.core.text import spreadsheet_cell
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.risks.models import Control, Decision, Risk
-
-FORMULA_LIKE = ("=", "+", "-", "@")
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: Any, first: bool) -> None:
     ws = wb.active if first else wb.create_sheet()
     ws.title = title[:31]
-    ws.append(header)
+    ws.append([spreadsheet_cell(name) for name in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     for row in rows:
-        ws.append(["" if v is None else v for v in row])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_LIKE):
-                # Text, never a formula: kept as a string and marked so that
-                # editing the cell in Excel does not evaluate it either.
-                cell.data_type = "s"
-                cell.quotePrefix = True
+        ws.append([spreadsheet_cell("" if v is None else v) for v in row])
     for column, name in zip(ws.columns, header, strict=False):
         ws.column_dimensions[column[0].column_letter].width = min(
             60, max(10, len(name) + 2)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from missionsafety.core.panels import panels_for
 from missionsafety.core.selectors import paginate
+from missionsafety.core.text import attachment_disposition
 from missionsafety.reports import briefing, selectors
 
 
@@ -46,15 +47,15 @@ def register_xlsx(request: HttpRequest, deployment_pk: int) -> HttpResponse:
         register_workbook(user=request.user, deployment=deployment),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{deployment.code}-register.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(
+        f"{deployment.code}-register", "xlsx"
     )
     return response
 
 
-def _pdf(pdf: bytes, filename: str) -> HttpResponse:
+def _pdf(pdf: bytes, name: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_disposition(name, "pdf")
     return response
 
 
@@ -68,7 +69,7 @@ def risk_picture_pdf(request: HttpRequest, deployment_pk: int) -> HttpResponse:
         request, deployment=deployment, title=_("Risk picture")
     )
     pdf = briefing.render_pdf("reports/risk_picture_pdf.html", context, request)
-    return _pdf(pdf, f"{deployment.code}-risk-picture.pdf")
+    return _pdf(pdf, f"{deployment.code}-risk-picture")
 
 
 @login_required
@@ -82,7 +83,7 @@ def register_worksheets_pdf(request: HttpRequest, deployment_pk: int) -> HttpRes
         request, deployment=deployment, risks=risks, title=_("Risk worksheets")
     )
     pdf = briefing.render_pdf("reports/worksheets_pdf.html", context, request)
-    return _pdf(pdf, f"{deployment.code}-worksheets.pdf")
+    return _pdf(pdf, f"{deployment.code}-worksheets")
 
 
 @login_required
@@ -95,4 +96,4 @@ def risk_worksheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         request, deployment=risk.deployment, risks=[risk], title=_("Risk worksheet")
     )
     pdf = briefing.render_pdf("reports/worksheets_pdf.html", context, request)
-    return _pdf(pdf, f"{risk.deployment.code}-{risk.reference}-worksheet.pdf")
+    return _pdf(pdf, f"{risk.deployment.code}-{risk.reference}-worksheet")

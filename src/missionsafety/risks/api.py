@@ -9,9 +9,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from missionsafety.core.api import ConflictOut, ErrorOut, api_user
+from missionsafety.core.api import (
+    ConflictOut,
+    ErrorOut,
+    InSchema,
+    ObjectId,
+    Paging,
+    api_user,
+)
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.deployments.models import Party
 from missionsafety.deployments.selectors import deployment_get
@@ -139,7 +146,7 @@ class RiskDetailOut(RiskOut):
     authority_required: RequirementOut | None
 
 
-class ControlIn(Schema):
+class ControlIn(InSchema):
     description: str = Field(..., min_length=1, max_length=4000)
     kind: Control.Kind = Control.Kind.ADMINISTRATE
     owner_party_id: int
@@ -147,7 +154,7 @@ class ControlIn(Schema):
     due_date: datetime.date | None = None
 
 
-class RiskIn(Schema):
+class RiskIn(InSchema):
     title: str = Field(..., min_length=1, max_length=200)
     hazard: str = Field(..., min_length=1)
     cause: str = ""
@@ -160,7 +167,7 @@ class RiskIn(Schema):
     controls: list[ControlIn] = Field(default_factory=list)
 
 
-class RiskPatch(Schema):
+class RiskPatch(InSchema):
     version: int = Field(..., description="The version you edited; 409 if stale.")
     title: str | None = Field(None, min_length=1, max_length=200)
     hazard: str | None = Field(None, min_length=1)
@@ -173,7 +180,7 @@ class RiskPatch(Schema):
     owner_id: int | None = None
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(InSchema):
     inherent_probability: str
     inherent_severity: str
     residual_probability: str
@@ -184,7 +191,7 @@ class AssessmentIn(Schema):
     request_decision: bool = True
 
 
-class ControlPatch(Schema):
+class ControlPatch(InSchema):
     version: int = Field(..., description="The version you edited; 409 if stale.")
     description: str | None = Field(None, min_length=1)
     kind: Control.Kind | None = None
@@ -195,16 +202,16 @@ class ControlPatch(Schema):
     status_note: str | None = None
 
 
-class DecisionIn(Schema):
+class DecisionIn(InSchema):
     outcome: Decision.Outcome
     assessment_id: int = Field(..., description="The assessment you decide on.")
-    parties_consulted: list[int] = Field(default_factory=list)
+    parties_consulted: list[ObjectId] = Field(default_factory=list)
     conditions: str = ""
     valid_until: datetime.date | None = None
     rationale: str = ""
 
 
-class StatusIn(Schema):
+class StatusIn(InSchema):
     to_status: Risk.Status
     note: str = Field("", max_length=500)
 
@@ -258,7 +265,7 @@ class MatrixOut(Schema):
         return list(obj.rules.all())
 
 
-class RegisterQuery(Schema):
+class RegisterQuery(InSchema):
     level: str = ""
     status: str = ""
     owner: str = ""
@@ -342,7 +349,7 @@ class _DetailOut(RiskDetailOut):
 # -- endpoints ----------------------------------------------------------------
 
 
-class RegisterPagination(LimitOffsetPagination):
+class RegisterPagination(Paging):
     """Limit/offset, with control counts added to the page only."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):  # type: ignore[no-untyped-def,override]
@@ -453,7 +460,7 @@ def transition_risk(request: HttpRequest, risk_id: int, payload: StatusIn):  # t
 
 
 @router.get("/risks/{risk_id}/controls", response=list[ControlOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_controls(request: HttpRequest, risk_id: int):  # type: ignore[no-untyped-def]
     risk = selectors.risk_get(user=api_user(request), pk=risk_id)
     return risk.controls.select_related("owner_party__organisation").order_by(
@@ -570,7 +577,7 @@ def get_heatmap(request: HttpRequest, deployment_id: int):  # type: ignore[no-un
 
 
 @router.get("/matrices", response=list[MatrixOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_matrices(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Risk matrices with their acceptance rules."""
     return selectors.matrices().prefetch_related("deployments")
@@ -672,14 +679,14 @@ def apply_register_import(request: HttpRequest, deployment_id: int, token: uuid.
 # -- bulk edits ---------------------------------------------------------------------
 
 
-class BulkIn(Schema):
-    risk_ids: list[int] = Field(..., min_length=1, max_length=2000)
+class BulkIn(InSchema):
+    risk_ids: list[ObjectId] = Field(..., min_length=1, max_length=2000)
     action: str = Field(
         ..., description="owner_party, category, phase, reassess or close"
     )
-    owner_party_id: int | None = None
-    category_id: int | None = None
-    phase: str = ""
+    owner_party_id: ObjectId | None = None
+    category_id: ObjectId | None = None
+    phase: str = Field("", max_length=20)
     reason: str = Field("", max_length=300)
 
 

@@ -1,90 +1,93 @@
-"""Heat maps drawn on the server as SVG: counts per cell, each cell a link."""
+"""Heat maps as tables: a count per probability × severity cell, with its level.
+
+A table rather than a drawing, so that screen readers announce each cell with its
+row and column headers, the keyboard reaches only the cells that hold risks, and
+the level is written in every cell instead of being shown by colour alone.
+"""
 
 from __future__ import annotations
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from missionsafety.core.i18n import pick
 from missionsafety.risks.models import RiskMatrix
 
-CELL_W, CELL_H, LABEL_W, HEAD_H = 58, 40, 120, 34
+# Levels the stylesheet colours (class ``level-<code>``); a matrix with other
+# level codes still shows each level as text, on a neutral background.
+STYLED_LEVELS = {"L", "M", "H", "EH"}
 
 
-def _text_colour(hex_colour: str) -> str:
-    value = hex_colour.lstrip("#")
-    try:
-        r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
-    except ValueError:
-        return "#000"
-    return "#000" if (r * 299 + g * 587 + b * 114) / 1000 > 140 else "#fff"
+@dataclass(frozen=True)
+class Axis:
+    code: str
+    name: str
 
 
-def heatmap_svg(
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    level: str
+    level_name: str
+    css: str
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    severity: Axis
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    caption: str
+    kind: str
+    probabilities: list[Axis]
+    rows: list[Row]
+
+
+def heatmap(
     *,
     matrix: RiskMatrix,
     counts: dict[tuple[str, str], int],
     kind: str,
     link: str,
     selected: str = "",
-) -> SafeString:
-    """An SVG of the matrix; ``link`` is the register URL with ``?`` or ``&`` ready."""
-    probs = matrix.probabilities
-    sevs = matrix.severities
-    width = LABEL_W + CELL_W * len(probs)
-    height = HEAD_H + CELL_H * len(sevs) + 18
-    title = _("inherent risk") if kind == "i" else _("residual risk")
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'font-family="system-ui,sans-serif" font-size="12">',
-        f"<title>{escape(title)}</title>",
+) -> HeatMap:
+    """The matrix with its counts; ``link`` is the register URL with ``?`` or ``&``
+    ready, ``kind`` is ``i`` (inherent) or ``r`` (residual)."""
+    probabilities = [
+        Axis(code=p["code"], name=pick(p.get("name"))) for p in matrix.probabilities
     ]
-    for x, prob in enumerate(probs):
-        cx = LABEL_W + x * CELL_W + CELL_W / 2
-        parts.append(
-            f'<text x="{cx}" y="14" text-anchor="middle" font-weight="700">'
-            f"{escape(prob['code'])}</text>"
-            f'<text x="{cx}" y="28" text-anchor="middle" font-size="9" fill="#555">'
-            f"{escape(pick(prob.get('name'))[:11])}</text>"
-        )
-    for y, sev in enumerate(sevs):
-        top = HEAD_H + y * CELL_H
-        parts.append(
-            f'<text x="4" y="{top + CELL_H / 2 + 4}" font-size="11">'
-            f'<tspan font-weight="700">{escape(sev["code"])}</tspan> '
-            f"{escape(pick(sev.get('name'))[:14])}</text>"
-        )
-        for x, prob in enumerate(probs):
-            level = matrix.cells.get(sev["code"], {}).get(prob["code"], "")
-            colour = matrix.level_colour(level)
-            n = counts.get((prob["code"], sev["code"]), 0)
-            cell = f"{kind}:{prob['code']}:{sev['code']}"
-            left = LABEL_W + x * CELL_W
-            stroke = (
-                'stroke="#000" stroke-width="3"'
-                if cell == selected
-                else 'stroke="#fff" stroke-width="1"'
+    names = {item["code"]: pick(item.get("name")) for item in matrix.levels}
+    rows = []
+    for sev in matrix.severities:
+        cells = []
+        for prob in probabilities:
+            level = matrix.cells.get(sev["code"], {}).get(prob.code, "")
+            key = f"{kind}:{prob.code}:{sev['code']}"
+            count = counts.get((prob.code, sev["code"]), 0)
+            cells.append(
+                Cell(
+                    count=count,
+                    level=level,
+                    level_name=names.get(level, level),
+                    css=f"level-{level}" if level in STYLED_LEVELS else "level-other",
+                    url=f"{link}cell={key}#register" if count else "",
+                    selected=key == selected,
+                )
             )
-            label = _("%(n)s risks in %(p)s × %(s)s (%(level)s)") % {
-                "n": n,
-                "p": prob["code"],
-                "s": sev["code"],
-                "level": level,
-            }
-            parts.append(
-                f'<a href="{escape(link)}cell={cell}#register" aria-label="{escape(label)}">'
-                f'<rect x="{left}" y="{top}" width="{CELL_W}" height="{CELL_H}" '
-                f'fill="{escape(colour)}" {stroke}/>'
-                f'<text x="{left + CELL_W / 2}" y="{top + CELL_H / 2 + 5}" '
-                f'text-anchor="middle" font-size="{15 if n else 11}" '
-                f'font-weight="{700 if n else 400}" fill="{_text_colour(colour)}">'
-                f"{n if n else '·'}</text></a>"
+        rows.append(
+            Row(
+                severity=Axis(code=sev["code"], name=pick(sev.get("name"))), cells=cells
             )
-    axes = escape(_("probability →")) + "  ·  " + escape(_("severity ↓"))
-    parts.append(
-        f'<text x="{LABEL_W}" y="{height - 4}" font-size="10" fill="#555">'
-        f"{axes}</text></svg>"
+        )
+    caption = (
+        _("Inherent risk: number of risks per probability and severity")
+        if kind == "i"
+        else _("Residual risk: number of risks per probability and severity")
     )
-    return mark_safe("".join(parts))
+    return HeatMap(caption=caption, kind=kind, probabilities=probabilities, rows=rows)

@@ -35,7 +35,7 @@ from missionsafety.risks.forms import (
     RiskForm,
     TransitionForm,
 )
-from missionsafety.risks.heatmap import heatmap_svg
+from missionsafety.risks.heatmap import heatmap
 from missionsafety.risks.models import Control, Decision, Risk
 
 S = Risk.Status
@@ -150,14 +150,14 @@ def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
             "summary": selectors.deployment_summary(
                 user=request.user, deployment=deployment, stats=stats
             ),
-            "heat_inherent": heatmap_svg(
+            "heat_inherent": heatmap(
                 matrix=matrix,
                 counts=counts["inherent"],
                 kind="i",
                 link=link,
                 selected=filters.cell,
             ),
-            "heat_residual": heatmap_svg(
+            "heat_residual": heatmap(
                 matrix=matrix,
                 counts=counts["residual"],
                 kind="r",

@@ -44,3 +44,26 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def field_anchor(field: Any) -> str:
+    """The id of the control a link to this field should land on."""
+    if field.use_fieldset:
+        return f"{field.auto_id}_0"
+    return str(field.id_for_label or field.auto_id)
+
+
+@register.filter
+def error_count(form: Any) -> int:
+    """How many messages a form's error summary lists."""
+    return sum(len(errors) for errors in form.errors.values())
+
+
+@register.filter
+def at(sequence: Any, index: int) -> Any:
+    """The item at ``index`` of a list or tuple (e.g. the header of a column)."""
+    try:
+        return sequence[index]
+    except (IndexError, KeyError, TypeError):
+        return ""

@@ -100,4 +100,8 @@ def test_empty_names_are_field_errors(world: Any, client_for: Any) -> None:
     client.cookies.load({"missionsafety_language": "en"})
     response = client.post(URL, form_data(world, name="", code=""))
     assert response.status_code == 422
-    assert response.content.decode().count("This field is required.") == 2
+    page = response.content.decode()
+    # Each under its field, and both in the error summary at the top.
+    for field in ("name", "code"):
+        assert f'id="id_{field}_error"><p>This field is required.</p>' in page
+    assert "There are 2 problems with this form" in page

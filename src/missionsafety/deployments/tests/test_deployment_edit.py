@@ -51,8 +51,19 @@ def test_second_browser_sees_the_conflict_and_keeps_its_input(
     response = second.post(url, edit_data(world, theatre="Litouwen en Letland"))
     html = response.content.decode()
     assert response.status_code == 422
-    assert "Someone else changed this item since you opened it" in html
+    assert "Someone else saved this item while you were editing it" in html
     assert 'value="Litouwen en Letland"' in html
+    # Per changed field: the other user's value beside this user's own.
+    rows = {row["name"]: row for row in response.context["form"].conflicts}
+    assert set(rows) == {"name", "theatre"}
+    assert (rows["name"]["theirs"], rows["name"]["yours"]) == (
+        "Eerste wijziging",
+        world.dep.name,
+    )
+    assert (rows["theatre"]["theirs"], rows["theatre"]["yours"]) == (
+        "Litouwen",
+        "Litouwen en Letland",
+    )
     world.dep.refresh_from_db()
     assert world.dep.name == "Eerste wijziging"
     assert world.dep.theatre == "Litouwen"

@@ -264,3 +264,39 @@ def test_an_attachment_whose_content_does_not_match_its_name_is_refused(
             upload=SimpleUploadedFile("notitie.txt", b"\x00\x01\x02binary"),
         )
     assert "file" in exc.value.error_dict
+
+
+def test_the_observation_text_is_changed_through_the_api(
+    world: Any, api_for: Any
+) -> None:
+    obs = submit(world)
+    api = api_for(world.coy_leader)
+    patched = api.patch(
+        f"/api/v1/observations/{obs.pk}",
+        {"version": obs.version, "observation": "De radio viel uit bij -25 graden."},
+        content_type="application/json",
+    )
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["observation"] == "De radio viel uit bij -25 graden."
+    obs.refresh_from_db()
+    assert obs.observation == "De radio viel uit bij -25 graden."
+
+
+def test_the_observation_text_is_changed_through_the_edit_form(
+    world: Any, client_for: Any
+) -> None:
+    obs = submit(world)
+    response = client_for(world.coy_leader).post(
+        reverse("lessons:observation_edit", args=[obs.pk]),
+        {
+            "title": "Voertuig kantelde in greppel",
+            "source": "hot_wash",
+            "kind": obs.kind,
+            "observation": "Een Bushmaster gleed bij dooi in een diepe greppel.",
+            "releasability": obs.releasability,
+            "version": obs.version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    obs.refresh_from_db()
+    assert obs.observation == "Een Bushmaster gleed bij dooi in een diepe greppel."

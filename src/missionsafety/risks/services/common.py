@@ -43,8 +43,9 @@ def check_phases(phases: Iterable[str]) -> list[str]:
 
 
 def next_number(deployment: Deployment) -> int:
-    # Lock the deployment row so two new risks cannot take the same number.
-    Deployment.objects.select_for_update().filter(pk=deployment.pk).first()
+    # Lock the deployment row so two new risks cannot take the same number
+    # (FOR NO KEY UPDATE: foreign-key checks of other writers go on).
+    Deployment.objects.select_for_update(no_key=True).filter(pk=deployment.pk).first()
     last = Risk.objects.filter(deployment=deployment).aggregate(m=Max("number"))["m"]
     return (last or 0) + 1
 
@@ -79,7 +80,7 @@ def move_status(risk: Risk, to: str) -> None:
 
 def locked_risk(risk: Risk) -> Risk:
     fresh = (
-        Risk.objects.select_for_update(of=("self",))
+        Risk.objects.select_for_update(of=("self",), no_key=True)
         .select_related("deployment", "deployment__matrix", "escalated_to")
         .get(pk=risk.pk)
     )

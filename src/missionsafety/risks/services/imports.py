@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from missionsafety.audit.services import record_change
 from missionsafety.core.exceptions import ConflictError, ValidationError
 from missionsafety.core.permissions import can, require
+from missionsafety.core.text import FORMULA_START
 from missionsafety.core.uploads import MEGABYTE
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.risks import authority
@@ -108,12 +109,16 @@ def _labels(choices: Any) -> dict[str, str]:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: never evaluated, whatever it starts with."""
+    """A cell as text: never evaluated, whatever it starts with. The apostrophe
+    the export puts before text that a spreadsheet would run is taken off again."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
 
 
 # -- reading the workbook -----------------------------------------------------

@@ -415,7 +415,7 @@ def risk_require_reassessment(
     *, risk: Risk, actor: Any, reason: str, source: Any = None
 ) -> Risk:
     """Mark a risk as needing reassessment (e.g. after a serious occurrence)."""
-    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(no_key=True).get(pk=risk.pk)
     if risk.reassessment_required and risk.reassessment_reason == reason[:300]:
         return risk
     before = {

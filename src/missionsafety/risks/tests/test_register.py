@@ -21,7 +21,7 @@ def test_heat_map_cells_link_to_the_filtered_register(
     assess(world, b, residual=("D", "III"))
     client = client_for(world.bde13_safety)
     page = client.get(reverse("risks:register", args=[world.dep.pk])).content.decode()
-    assert "<svg" in page and "cell=r:C:I" in page
+    assert '<table class="heatmap"' in page and "cell=r:C:I" in page
     filtered = client.get(
         reverse("risks:register", args=[world.dep.pk]) + "?cell=r:C:I"
     ).content.decode()

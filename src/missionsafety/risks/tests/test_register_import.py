@@ -190,7 +190,7 @@ def test_formula_like_text_stays_text_both_ways(world: Any, client_for: Any) -> 
     client = client_for(world.bde13_safety)
     wb = _export(client, world.dep)
     assert wb.worksheets[0]["B2"].data_type == "s"
-    assert wb.worksheets[0]["B2"].value == risk.title
+    assert wb.worksheets[0]["B2"].value == "'" + risk.title  # shown as text
     wb.worksheets[0]["D2"] = "@SUM(A1:A2)"
     wb.worksheets[0]["E2"] = "+31 6 1234"
     response = _upload(client, world.dep, _bytes(wb))
