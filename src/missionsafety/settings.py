@@ -298,6 +298,10 @@ PERSONAL_DATA_RETENTION_DAYS = envint("PERSONAL_DATA_RETENTION_DAYS", 730)
 # A password change revokes them all.
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 0)
 
+# Briefing PDFs: the marking printed in every page's header and footer, e.g.
+# "DEPARTEMENTAAL VERTROUWELIJK" (empty: no marking).
+DOCUMENT_MARKING = env("DOCUMENT_MARKING", "") or ""
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -11,6 +11,7 @@ The context function returns ``None`` to leave the panel out. The template gets
 the context as ``panel``. Slots in use:
 
 - ``deployment``: the deployment page (obj: the Deployment)
+- ``briefing``: the deployment's risk picture PDF (obj: the Deployment)
 - ``risk``: the risk page (obj: the Risk)
 - ``risk_new``: the new-risk form (obj: the Deployment)
 - ``dashboard``: the cross-deployment overview (obj: None)

@@ -36,6 +36,13 @@ class EvaluationsConfig(AppConfig):
             template="evaluations/_deployment_panel.html",
             context=panels.deployment_panel,
         )
+        # The same section in the deployment's risk picture (PDF).
+        register_panel(
+            slot="briefing",
+            order=10,
+            template="evaluations/_deployment_panel.html",
+            context=panels.deployment_panel,
+        )
         register_panel(
             slot="dashboard",
             order=40,

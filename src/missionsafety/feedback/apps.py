@@ -26,6 +26,13 @@ class FeedbackConfig(AppConfig):
             template="feedback/_threads_panel.html",
             context=_deployment_panel,
         )
+        # The same section in the deployment's risk picture (PDF).
+        register_panel(
+            slot="briefing",
+            order=40,
+            template="feedback/_threads_panel.html",
+            context=_deployment_panel,
+        )
         register_panel(
             slot="organisation",
             order=40,

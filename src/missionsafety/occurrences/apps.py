@@ -20,6 +20,13 @@ class OccurrencesConfig(AppConfig):
             template="occurrences/_trend_panel.html",
             context=_deployment_panel,
         )
+        # The same section in the deployment's risk picture (PDF).
+        register_panel(
+            slot="briefing",
+            order=30,
+            template="occurrences/_trend_panel.html",
+            context=_deployment_panel,
+        )
         register_panel(
             slot="dashboard",
             order=30,

@@ -122,6 +122,7 @@ def register_workbook(*, user: Any, deployment: Deployment) -> bytes:
             _("implementer"),
             _("due date"),
             _("status"),
+            _("control id"),
         ],
         (
             [
@@ -132,6 +133,7 @@ def register_workbook(*, user: Any, deployment: Deployment) -> bytes:
                 str(c.implementer) if c.implementer else "",
                 _date(c.due_date),
                 c.get_status_display(),
+                c.pk,
             ]
             for c in controls
         ),

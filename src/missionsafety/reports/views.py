@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from missionsafety.core.panels import panels_for
 from missionsafety.core.selectors import paginate
 from missionsafety.core.text import attachment_disposition
-from missionsafety.reports import selectors
+from missionsafety.reports import briefing, selectors
 
 
 @login_required
@@ -50,3 +51,49 @@ def register_xlsx(request: HttpRequest, deployment_pk: int) -> HttpResponse:
         f"{deployment.code}-register", "xlsx"
     )
     return response
+
+
+def _pdf(pdf: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = attachment_disposition(name, "pdf")
+    return response
+
+
+@login_required
+def risk_picture_pdf(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+    """The deployment's risk picture for a briefing (1–3 pages)."""
+    from missionsafety.deployments.selectors import deployment_get
+
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    context = briefing.risk_picture_context(
+        request, deployment=deployment, title=_("Risk picture")
+    )
+    pdf = briefing.render_pdf("reports/risk_picture_pdf.html", context, request)
+    return _pdf(pdf, f"{deployment.code}-risk-picture")
+
+
+@login_required
+def register_worksheets_pdf(request: HttpRequest, deployment_pk: int) -> HttpResponse:
+    """The worksheet of every risk of the register, one per page."""
+    from missionsafety.deployments.selectors import deployment_get
+
+    deployment = deployment_get(user=request.user, pk=deployment_pk)
+    risks = briefing.worksheet_risks(user=request.user, deployment=deployment)
+    context = briefing.worksheet_context(
+        request, deployment=deployment, risks=risks, title=_("Risk worksheets")
+    )
+    pdf = briefing.render_pdf("reports/worksheets_pdf.html", context, request)
+    return _pdf(pdf, f"{deployment.code}-worksheets")
+
+
+@login_required
+def risk_worksheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One risk's worksheet, in the manner of DD Form 2977 / ATP 5-19."""
+    from missionsafety.risks.selectors import risk_get
+
+    risk = risk_get(user=request.user, pk=pk)
+    context = briefing.worksheet_context(
+        request, deployment=risk.deployment, risks=[risk], title=_("Risk worksheet")
+    )
+    pdf = briefing.render_pdf("reports/worksheets_pdf.html", context, request)
+    return _pdf(pdf, f"{risk.deployment.code}-{risk.reference}-worksheet")

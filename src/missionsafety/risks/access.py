@@ -38,6 +38,19 @@ def _objects(w: Any) -> None:
     (w.consultation,) = services.consultation_request(
         actor=w.bde13_safety, risk=w.risk, parties=[w.party_clas]
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w.attachment = services.risk_attachment_add(
+        actor=w.bde13_safety,
+        risk=w.risk,
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 medisch plan"),
+    )
+    w.pending_import = services.register_import_preview(
+        actor=w.bde13_safety,
+        deployment=w.dep,
+        data=services.register_template(deployment=w.dep),
+        filename="template.xlsx",
+    )
 
 
 def targets(w: Any) -> dict[str, dict[str, Any]]:
@@ -59,6 +72,28 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
         "risks:consultation": {"kwargs": {"pk": w.consultation.pk}},
         "risks:control_add": {"kwargs": risk},
         "risks:control_edit": {"kwargs": {"pk": w.control.pk}},
+        "risks:import": {"kwargs": dep},
+        "risks:attachment_add": {"kwargs": risk, "status": 405, "methods": ["post"]},
+        "risks:attachment": {"kwargs": {"pk": w.attachment.pk}, "methods": ["get"]},
+        "risks:bulk": {"kwargs": dep, "status": 405, "methods": ["post"]},
+        "api:bulk_edit_risks": {
+            "kwargs": api_dep,
+            "status": 405,
+            "methods": ["post"],
+            "data": {"risk_ids": [w.risk.pk], "action": "close", "reason": "leak"},
+        },
+        "risks:import_template": {"kwargs": dep, "methods": ["get"]},
+        # A preview belongs to whoever uploaded the workbook.
+        "risks:import_preview": {
+            "kwargs": {**dep, "token": w.pending_import.token},
+            "insider_only": True,
+        },
+        "api:import_register": {"kwargs": api_dep, "status": 405, "methods": ["post"]},
+        "api:apply_register_import": {
+            "kwargs": {**api_dep, "token": w.pending_import.token},
+            "status": 405,
+            "methods": ["post"],
+        },
         "risks:awaiting": {"kwargs": {}, "public": True},
         "risks:library": {"kwargs": {}, "public": True},
         "risks:matrices": {"kwargs": {}, "public": True},

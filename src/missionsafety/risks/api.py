@@ -2,11 +2,13 @@
 heat maps and matrices."""
 
 import datetime
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from missionsafety.core.api import (
@@ -28,6 +30,7 @@ from missionsafety.risks.models import (
     Control,
     Decision,
     HazardCategory,
+    RegisterImport,
     Risk,
 )
 
@@ -702,3 +705,149 @@ def get_heatmap(request: HttpRequest, deployment_id: int):  # type: ignore[no-un
 def list_matrices(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Risk matrices with their acceptance rules."""
     return selectors.matrices().prefetch_related("deployments")
+
+
+# -- import from Excel ----------------------------------------------------------
+
+
+class ImportCellError(Schema):
+    cell: str
+    message: str
+
+
+class ImportRowOut(Schema):
+    row: int
+    action: str = Field(..., description="create, update or error")
+    reference: str
+    title: str
+    errors: list[ImportCellError] = []
+
+
+class ImportOut(Schema):
+    token: uuid.UUID
+    filename: str
+    create: int
+    update: int
+    error: int
+    unchanged: int
+    applied: bool
+    risks: list[ImportRowOut]
+    controls: list[ImportRowOut]
+
+
+class ImportAppliedOut(Schema):
+    created: int
+    updated: int
+    assessed: int
+
+
+def _import_out(pending: RegisterImport) -> dict[str, Any]:
+    return {
+        "token": pending.token,
+        "filename": pending.filename,
+        "create": pending.count("create"),
+        "update": pending.count("update"),
+        "error": pending.count("error"),
+        "unchanged": pending.unchanged,
+        "applied": pending.applied_at is not None,
+        "risks": pending.plan.get("risks", []),
+        "controls": pending.plan.get("controls", []),
+    }
+
+
+@router.post(
+    "/deployments/{deployment_id}/register-import",
+    response={201: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def import_register(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    deployment_id: int,
+    file: UploadedFile | None = File(None),  # noqa: B008
+):
+    """Preview a workbook (multipart field ``file``) in the export's layout:
+    per row create, update or error. Nothing is written until it is applied."""
+    user = api_user(request)
+    deployment = deployment_get(user=user, pk=deployment_id)
+    if file is None:
+        raise ValidationError({"file": gettext("Upload a workbook (.xlsx).")})
+    pending = services.register_import_preview(
+        actor=user,
+        deployment=deployment,
+        data=file.read(services.imports.MAX_BYTES + 1),
+        filename=file.name or "",
+    )
+    return Status(201, _import_out(pending))
+
+
+@router.post(
+    "/deployments/{deployment_id}/register-import/{token}/apply",
+    response={
+        200: ImportAppliedOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ConflictOut,
+        422: ErrorOut,
+    },
+)
+def apply_register_import(request: HttpRequest, deployment_id: int, token: uuid.UUID):  # type: ignore[no-untyped-def]
+    """Write every row of a previewed import, or none (422 with errors, 409 when
+    a risk changed since the preview)."""
+    user = api_user(request)
+    deployment = deployment_get(user=user, pk=deployment_id)
+    pending = services.register_import_get(
+        user=user, deployment=deployment, token=token
+    )
+    return services.register_import_apply(actor=user, pending=pending)
+
+
+# -- bulk edits ---------------------------------------------------------------------
+
+
+class BulkIn(InSchema):
+    risk_ids: list[ObjectId] = Field(..., min_length=1, max_length=2000)
+    action: str = Field(
+        ..., description="owner_party, category, phase, reassess or close"
+    )
+    owner_party_id: ObjectId | None = None
+    category_id: ObjectId | None = None
+    phase: str = Field("", max_length=20)
+    reason: str = Field("", max_length=300)
+
+
+class BulkOut(Schema):
+    changed: int
+
+
+@router.post(
+    "/deployments/{deployment_id}/risks/bulk",
+    response={200: BulkOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def bulk_edit_risks(request: HttpRequest, deployment_id: int, payload: BulkIn):  # type: ignore[no-untyped-def]
+    """One change for many risks, each with its own change record; if any risk
+    is refused, none is changed and the 422 names every refused risk."""
+    user = api_user(request)
+    deployment = deployment_get(user=user, pk=deployment_id)
+    risks = list(
+        selectors.register(user=user, deployment=deployment).filter(
+            pk__in=payload.risk_ids
+        )
+    )
+    missing = sorted(set(payload.risk_ids) - {r.pk for r in risks})
+    if missing:
+        raise ValidationError(
+            {
+                "risk_ids": gettext("No risk %(ids)s in this register.")
+                % {"ids": ", ".join(map(str, missing))}
+            }
+        )
+    changed = services.risks_bulk_edit(
+        actor=user,
+        deployment=deployment,
+        risks=risks,
+        action=payload.action,
+        owner_party=_party(payload.owner_party_id),
+        category=_category(payload.category_id),
+        phase=payload.phase,
+        reason=payload.reason,
+    )
+    return {"changed": changed}

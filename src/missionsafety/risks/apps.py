@@ -12,7 +12,7 @@ class RisksConfig(AppConfig):
     def ready(self) -> None:
         from missionsafety.core.i18n import register_shipped_texts
         from missionsafety.core.panels import register_panel
-        from missionsafety.risks import library, views
+        from missionsafety.risks import library, trends, views
 
         register_shipped_texts(library.shipped_texts)
 
@@ -28,3 +28,10 @@ class RisksConfig(AppConfig):
             template="risks/_organisation_panel.html",
             context=views.organisation_panel,
         )
+        for slot, order in (("deployment", 15), ("dashboard", 20), ("briefing", 25)):
+            register_panel(
+                slot=slot,
+                order=order,
+                template="risks/_trends_panel.html",
+                context=trends.trend_panel,
+            )

@@ -11,6 +11,7 @@ from missionsafety.core.i18n import pick
 from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.deployments.people import party_member_ids
 from missionsafety.organisations.models import User
+from missionsafety.risks.files import ALLOWED as FILES
 from missionsafety.risks.models import (
     Assessment,
     Consultation,
@@ -21,6 +22,7 @@ from missionsafety.risks.models import (
     Risk,
     RiskMatrix,
 )
+from missionsafety.risks.services.bulk import ACTIONS
 
 
 class DateInput(forms.DateInput):
@@ -327,6 +329,14 @@ class CopyStartForm(forms.Form):
         label=_("owner party where no matching party exists"),
         queryset=Party.objects.none(),
     )
+    skip_existing = forms.BooleanField(
+        label=_(
+            "Skip risks already in this register (same library hazard, copied "
+            "before, or a very similar title)"
+        ),
+        required=False,
+        initial=True,
+    )
 
     def __init__(
         self, *args: Any, deployment: Deployment, sources: Any, **kwargs: Any
@@ -348,3 +358,55 @@ class ConsultationAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required with conditions and with an objection."),
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_(
+            "The register's export or the template, at most 2,000 rows and 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+class BulkForm(forms.Form):
+    """One change for the selected risks (or every risk matching the filter)."""
+
+    all = forms.BooleanField(label=_("All risks matching the filter"), required=False)
+    action = forms.ChoiceField(label=_("Change"), choices=list(ACTIONS.items()))
+    owner_party = PartyChoice(
+        label=_("Owner party"), queryset=Party.objects.none(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=HazardCategory.objects.all(), required=False
+    )
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[("", "—"), *Phase.choices], required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, deployment: Deployment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_party"].queryset = deployment.parties.select_related(  # type: ignore[attr-defined]
+            "organisation"
+        )
+
+
+class RiskAttachmentForm(forms.Form):
+    attachment = forms.FileField(
+        label=_("Document or photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": FILES.accept}),
+    )
+    control = forms.ModelChoiceField(
+        label=_("Evidence of the control"),
+        queryset=Control.objects.none(),
+        required=False,
+        empty_label=_("— the risk itself —"),
+    )
+
+    def __init__(self, *args: Any, risk: Risk, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["control"].queryset = Control.objects.filter(  # type: ignore[attr-defined]
+            risk_id=risk.pk
+        ).order_by("pk")

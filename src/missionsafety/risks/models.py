@@ -758,3 +758,107 @@ class Decision(models.Model):
         if self.pk is not None:
             raise ValueError("Decisions are append-only.")
         super().save(*args, **kwargs)
+
+
+class RegisterImport(models.Model):
+    """A previewed workbook import, kept so that *Apply* applies what was shown.
+
+    ``plan``: ``{"risks": [...], "controls": [...]}``, one entry per changed or
+    bad row with its action (create, update, error), the values to write and the
+    versions the preview was based on.
+    """
+
+    token = models.UUIDField(_("token"), unique=True)
+    deployment = models.ForeignKey(
+        "deployments.Deployment",
+        verbose_name=_("deployment"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("previewed at"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    plan = models.JSONField(_("plan"), default=dict)
+    unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    objects = DeploymentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return [*self.plan.get("risks", []), *self.plan.get("controls", [])]
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r["action"] == "error"]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r["action"] == action)
+
+
+def attachment_path(instance: RiskAttachment, filename: str) -> str:
+    """An unguessable name; the original name is kept in the database."""
+    from missionsafety.core.uploads import stored_name
+
+    return stored_name("risks", filename)
+
+
+class RiskAttachment(TimeStampedModel):
+    """A document or photo of a risk or one of its controls (a support plan, the
+    evidence that a control was implemented), served only through a checked view."""
+
+    risk = models.ForeignKey(
+        Risk,
+        verbose_name=_("risk"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    control = models.ForeignKey(
+        Control,
+        verbose_name=_("control"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = DeploymentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["risk", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -34,8 +34,10 @@ from missionsafety.risks.models import (
     Hazard,
     HazardCategory,
     Risk,
+    RiskAttachment,
     RiskMatrix,
 )
+from missionsafety.risks.similar import already_there
 
 S = Risk.Status
 
@@ -625,3 +627,62 @@ def earlier_registers(*, user: Any, deployment: Deployment) -> QuerySet[Deployme
 
 def expiring_soon(days: int = 14) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def risk_attachments(*, risk: Risk) -> list[RiskAttachment]:
+    """The files of a risk and its controls, oldest first."""
+    return list(risk.attachments.select_related("control").order_by("pk"))
+
+
+def attachment_get(*, user: Any, pk: Any) -> RiskAttachment:
+    """One attachment of a risk the user may see (404 otherwise)."""
+    return get_visible(RiskAttachment.objects.select_related("risk"), user, pk=pk)
+
+
+def register_titles(*, user: Any, deployment: Deployment) -> list[Risk]:
+    """The open risks of a register with what a duplicate check reads (one query)."""
+    return list(
+        Risk.objects.visible_to(user)
+        .filter(deployment=deployment)
+        .exclude(status=S.CLOSED)
+        .only("id", "number", "title", "source_hazard_id")
+        .order_by("number")
+    )
+
+
+def library_duplicates(*, existing: list[Risk], hazards: Any) -> dict[int, Risk]:
+    """Library hazards already in the register: by origin or a very similar title
+    (in either language)."""
+    found: dict[int, Risk] = {}
+    for lang in ("nl", "en"):
+        candidates = {
+            h.pk: (getattr(h, f"name_{lang}") or h.name_nl, h.pk)
+            for h in hazards
+            if h.pk not in found
+        }
+        found.update(already_there(candidates, existing))
+    return found
+
+
+def copy_duplicates(*, existing: list[Risk], source: Deployment) -> dict[Risk, Risk]:
+    """Risks of an earlier register already in this one: same library hazard,
+    copied before, or a very similar title."""
+    old = list(
+        Risk.objects.filter(deployment=source)
+        .only("id", "number", "title", "source_hazard_id")
+        .order_by("number")
+    )
+    copied = {
+        r.copied_from_id: r
+        for r in Risk.objects.filter(
+            pk__in=[r.pk for r in existing], copied_from__isnull=False
+        ).only("id", "number", "title", "copied_from_id")
+    }
+    found: dict[Risk, Risk] = {r: copied[r.pk] for r in old if r.pk in copied}
+    found.update(
+        already_there(
+            {r: (r.title, r.source_hazard_id) for r in old if r not in found},
+            existing,
+        )
+    )
+    return found

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from missionsafety.risks import views
+from missionsafety.risks import views, views_desk
 
 app_name = "risks"
 urlpatterns = [
@@ -16,6 +16,36 @@ urlpatterns = [
         "deployments/<int:deployment_pk>/risks/start/",
         views.register_start,
         name="start",
+    ),
+    path(
+        "deployments/<int:deployment_pk>/risks/bulk/",
+        views_desk.register_bulk,
+        name="bulk",
+    ),
+    path(
+        "deployments/<int:deployment_pk>/risks/import/",
+        views_desk.register_import,
+        name="import",
+    ),
+    path(
+        "deployments/<int:deployment_pk>/risks/import/template.xlsx",
+        views_desk.register_import_template,
+        name="import_template",
+    ),
+    path(
+        "deployments/<int:deployment_pk>/risks/import/<uuid:token>/",
+        views_desk.register_import_preview,
+        name="import_preview",
+    ),
+    path(
+        "risks/<int:pk>/attachments/new/",
+        views_desk.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "risks/attachments/<int:pk>/",
+        views_desk.attachment_download,
+        name="attachment",
     ),
     path("risks/<int:pk>/", views.risk_detail, name="detail"),
     path("risks/<int:pk>/edit/", views.risk_edit, name="edit"),

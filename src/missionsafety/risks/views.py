@@ -37,6 +37,7 @@ from missionsafety.risks.forms import (
     DecisionForm,
     LibraryStartForm,
     NewRiskForm,
+    RiskAttachmentForm,
     RiskForm,
     TransitionForm,
 )
@@ -113,6 +114,17 @@ def _for_display(risks: list[Risk]) -> list[Risk]:
     return risks
 
 
+def _filter_params(filters: selectors.RegisterFilters) -> list[tuple[str, str]]:
+    """The filter as form fields, for "all risks matching the filter"."""
+    params = []
+    for name, value in vars(filters).items():
+        if value is True:
+            params.append((name, "1"))
+        elif value and isinstance(value, str):
+            params.append((name, value))
+    return params
+
+
 @login_required
 def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
@@ -165,6 +177,8 @@ def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
             "categories": selectors.categories(),
             "can_edit": can(request.user, deployment, *services.EDIT_ROLES),
             "today": timezone.localdate(),
+            "bulk_actions": list(services.bulk.ACTIONS.items()),
+            "bulk_filters": _filter_params(filters),
         },
         partial="results",
     )
@@ -294,6 +308,10 @@ def _risk_context(request: AuthedRequest, risk: Risk, **extra: Any) -> dict[str,
         "can_edit": can(user, deployment, *services.EDIT_ROLES),
         "can_assess": can(user, deployment, *services.ASSESS_ROLES),
         "status_actions": _status_actions(risk),
+        "attachments": selectors.risk_attachments(risk=risk),
+        "attachment_form": RiskAttachmentForm(risk=risk)
+        if can(user, deployment, *services.EDIT_ROLES)
+        else None,
         "panels": panels_for("risk", request, risk),
         **extra,
     }
@@ -696,11 +714,18 @@ def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
                 % {"n": len(created)},
             )
             return redirect("risks:register", deployment_pk=deployment.pk)
+    existing = selectors.register_titles(user=request.user, deployment=deployment)
     if mode == "copy" and copy_form.is_valid():
+        copy_data: dict[str, Any] = dict(copy_form.cleaned_data)
+        skip = (
+            selectors.copy_duplicates(existing=existing, source=copy_data["source"])
+            if copy_data.pop("skip_existing")
+            else {}
+        )
         created = run_service(
             copy_form,
             lambda: services.register_copy(
-                actor=request.user, deployment=deployment, **copy_form.cleaned_data
+                actor=request.user, deployment=deployment, skip=list(skip), **copy_data
             ),
         )
         if created is not None:
@@ -708,6 +733,12 @@ def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
                 request,
                 _("%(n)s risks copied as new, unassessed items.") % {"n": len(created)},
             )
+            if skip:
+                messages.info(
+                    request,
+                    _("Skipped, already in this register: %(risks)s.")
+                    % {"risks": ", ".join(str(r) for r in skip)},
+                )
             return redirect("risks:register", deployment_pk=deployment.pk)
     present = set(
         Risk.objects.filter(deployment=deployment).values_list(
@@ -715,6 +746,14 @@ def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
         )
     )
     invalid = lib_form.errors or copy_form.errors
+    hazards = list(selectors.library())
+    similar = selectors.library_duplicates(existing=existing, hazards=hazards)
+    for hazard in hazards:
+        hazard.similar_risk = similar.get(hazard.pk)  # type: ignore[attr-defined]
+    source = copy_form["source"].value() if mode == "copy" else initial.get("source")
+    source_dep = (
+        sources.filter(pk=int(str(source))).first() if str(source).isdigit() else None
+    )
     return render(
         request,
         "risks/start.html",
@@ -722,8 +761,14 @@ def register_start(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
             "deployment": deployment,
             "lib_form": lib_form,
             "copy_form": copy_form,
-            "hazards": selectors.library(),
+            "hazards": hazards,
             "present": present,
+            "copy_source": source_dep,
+            "copy_duplicates": selectors.copy_duplicates(
+                existing=existing, source=source_dep
+            )
+            if source_dep
+            else {},
             "chosen": {int(x) for x in request.POST.getlist("hazards") if x.isdigit()},
             "can_edit": can(request.user, deployment, *services.EDIT_ROLES),
         },

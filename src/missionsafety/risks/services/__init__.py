@@ -3,6 +3,8 @@ decisions and the starts of a register from the library or an earlier one."""
 
 from __future__ import annotations
 
+from missionsafety.risks.services.attachments import risk_attachment_add
+from missionsafety.risks.services.bulk import risks_bulk_edit
 from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES
 from missionsafety.risks.services.consultations import (
     ANSWER_ROLES,
@@ -23,6 +25,12 @@ from missionsafety.risks.services.decisions import (
     decision_accept,
     decision_escalate,
     decision_reject,
+)
+from missionsafety.risks.services.imports import (
+    register_import_apply,
+    register_import_get,
+    register_import_preview,
+    register_template,
 )
 from missionsafety.risks.services.matrices import (
     matrix_new_revision,
@@ -66,9 +74,15 @@ __all__ = [
     "may_reassign",
     "register_copy",
     "register_from_library",
+    "register_import_apply",
+    "register_import_get",
+    "register_import_preview",
+    "register_template",
+    "risk_attachment_add",
     "risk_create",
     "risk_require_reassessment",
     "risk_transition",
     "risk_update",
+    "risks_bulk_edit",
     "rule_update",
 ]

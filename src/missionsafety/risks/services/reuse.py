@@ -99,8 +99,11 @@ def register_copy(
     source: Deployment,
     owner_party: Party | None,
     risks: Iterable[Risk] | None = None,
+    skip: Iterable[Risk] = (),
 ) -> list[Risk]:
-    """Copy risks and controls of an earlier register as new, unassessed items."""
+    """Copy risks and controls of an earlier register as new, unassessed items.
+
+    ``skip``: risks of the earlier register to leave out (those already here)."""
     require(actor, deployment, *EDIT_ROLES)
     check_party(deployment, owner_party, "owner_party")
     if source.pk == deployment.pk:
@@ -114,6 +117,8 @@ def register_copy(
             .prefetch_related("controls")
         )
     )
+    skipped = {r.pk for r in skip}
+    chosen = [r for r in chosen if r.pk not in skipped]
     if not chosen:
         raise ValidationError({"source": _("That register has no risks to copy.")})
     mapping = _party_map(source, deployment)

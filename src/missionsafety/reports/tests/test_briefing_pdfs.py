@@ -1,0 +1,143 @@
+"""Briefing PDFs: the risk picture and the risk worksheets, in both languages."""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from missionsafety.risks import services
+from missionsafety.risks.tests.factories import assess, make_risk
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response: Any) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    keep = os.environ.get("MS_KEEP_PDF")  # to look at them as images
+    if keep:
+        name = response["Content-Disposition"].split('"')[1]
+        with open(os.path.join(keep, name), "wb") as f:
+            f.write(response.content)
+    # Words as a reader sees them, whatever the line breaks of the layout.
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def _pages(response: Any) -> int:
+    return len(PdfReader(io.BytesIO(response.content)).pages)
+
+
+@pytest.fixture
+def accepted(world: Any) -> Any:
+    risk = make_risk(
+        world,
+        title="Munitieopslag in de containers bij hitte",
+        controls=[
+            {
+                "description": "Koelcontainers plaatsen",
+                "kind": "engineer",
+                "owner_party": world.party_bn,
+            }
+        ],
+    )
+    assessment = assess(world, risk, residual=("D", "III"), inherent=("B", "II"))
+    services.decide(
+        outcome="accept",
+        actor=world.coy_commander,
+        risk=risk,
+        assessment=assessment,
+        conditions="",
+        valid_until=None,
+        rationale="Restrisico aanvaardbaar met koeling.",
+    )
+    risk.refresh_from_db()
+    return risk
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", ["Risicobeeld", "Fase", "pagina 1 van"]),
+        ("en", ["Risk picture", "Phase", "page 1 of"]),
+    ],
+)
+def test_risk_picture_in_both_languages(
+    world: Any,
+    client_for: Any,
+    settings: Any,
+    accepted: Any,
+    language: str,
+    words: list[str],
+) -> None:
+    settings.DOCUMENT_MARKING = "DEPARTEMENTAAL VERTROUWELIJK"
+    stopped = make_risk(world, title="Konvooi over de E67")
+    assess(world, stopped)
+    client = client_for(world.bde13_safety)
+    client.cookies.load({"missionsafety_language": language})
+    response = client.get(
+        reverse("reports:risk_picture_pdf", kwargs={"deployment_pk": world.dep.pk})
+    )
+    text = _text(response)
+    for word in words:
+        assert word in text
+    assert "EFP-R12" in text
+    assert text.count("DEPARTEMENTAAL VERTROUWELIJK") >= 2  # header and footer
+    assert "Munitieopslag in de containers bij hitte" in text
+    assert "Koelcontainers plaatsen" in text
+    assert "Konvooi over de E67" in text  # awaiting decision
+    assert 1 <= _pages(response) <= 3
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", ["Risicowerkblad", "Aanvaarding", "Bevoegdheid", "Geldig tot"]),
+        ("en", ["Risk worksheet", "Acceptance", "Authority", "Valid until"]),
+    ],
+)
+def test_worksheet_of_a_risk_in_both_languages(
+    world: Any, client_for: Any, accepted: Any, language: str, words: list[str]
+) -> None:
+    client = client_for(world.bde13_safety)
+    client.cookies.load({"missionsafety_language": language})
+    response = client.get(reverse("reports:worksheet_pdf", kwargs={"pk": accepted.pk}))
+    text = _text(response)
+    for word in words:
+        assert word in text
+    assert "R-001" in text
+    assert "Munitie in zeecontainers warmt op" in text  # the hazard
+    assert "Koelcontainers plaatsen" in text  # a control with who implements it
+    assert "42 BLJ" in text
+    assert str(world.coy_commander.get_full_name()) in text  # who accepted
+    assert _pages(response) == 1
+
+
+def test_register_worksheets_one_risk_per_page(
+    world: Any, client_for: Any, accepted: Any
+) -> None:
+    make_risk(world, title="Tweede risico")
+    make_risk(world, title="Derde risico")
+    response = client_for(world.bde13_safety).get(
+        reverse("reports:worksheets_pdf", kwargs={"deployment_pk": world.dep.pk})
+    )
+    text = _text(response)
+    assert _pages(response) == 3
+    assert "Tweede risico" in text and "Derde risico" in text
+
+
+def test_pdfs_of_a_deployment_one_may_not_see_are_404(
+    world: Any, client_for: Any, accepted: Any
+) -> None:
+    outsider = client_for(world.bde43_safety)
+    for url in (
+        reverse("reports:risk_picture_pdf", kwargs={"deployment_pk": world.dep.pk}),
+        reverse("reports:worksheets_pdf", kwargs={"deployment_pk": world.dep.pk}),
+        reverse("reports:worksheet_pdf", kwargs={"pk": accepted.pk}),
+    ):
+        assert outsider.get(url).status_code == 404
