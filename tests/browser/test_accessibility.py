@@ -45,6 +45,11 @@ NOT_PAGES = {
     "lessons:suggest",
     "occurrences:attachment",
     "reports:register_xlsx",
+    "reports:risk_picture_pdf",
+    "reports:worksheet_pdf",
+    "reports:worksheets_pdf",
+    "risks:attachment",
+    "risks:import_template",
 }
 
 

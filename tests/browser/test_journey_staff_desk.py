@@ -99,7 +99,6 @@ def test_register_and_deployment_print_without_navigation(
         actor=w.coy_commander,
         risk=raised,
         assessment=raised.current_assessment,
-        parties_consulted=[],
         conditions="",
         valid_until=None,
         rationale="Aanvaardbaar.",
