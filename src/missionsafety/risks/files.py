@@ -1,5 +1,5 @@
-"""Which attachments a risk or control accepts, and how large they may be: the
-same kinds, checks and limit as occurrence attachments."""
+"""Which attachments a risk, control or occurrence accepts, and how large they
+may be (occurrences.files re-exports this one policy)."""
 
 from __future__ import annotations
 
