@@ -30,13 +30,13 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 def path_objects() -> dict[str, list[int]]:
     """Per path parameter: objects of a deployment of the roles' brigade (seen by
     both), of another deployment (seen by the inspector only) and a missing one."""
-    from missionsafety.deployments.models import Deployment
+    from missionsafety.deployments.models import Deployment, Party
     from missionsafety.evaluations.models import Evaluation
     from missionsafety.feedback.models import Thread
     from missionsafety.lessons.models import Lesson, Observation
     from missionsafety.occurrences.models import Occurrence
     from missionsafety.organisations.models import Organisation
-    from missionsafety.risks.models import Control, Risk
+    from missionsafety.risks.models import Consultation, Control, Risk
 
     models: dict[str, Any] = {
         "deployment_id": Deployment,
@@ -48,6 +48,8 @@ def path_objects() -> dict[str, list[int]]:
         "evaluation_id": Evaluation,
         "thread_id": Thread,
         "org_id": Organisation,
+        "party_id": Party,
+        "consultation_id": Consultation,
     }
     objects = {}
     for name, model in models.items():
@@ -69,7 +71,8 @@ def fuzz(user: Any, *, deadline: float) -> list[str]:
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        names = [p.name for p in operation.path_parameters]
+        # Other path parameters (an import token) come from the schema.
+        names = [p.name for p in operation.path_parameters if p.name in objects]
         # Seen objects, unseen or missing ones, and whatever the schema allows.
         choices = [{n: objects[n][i] for n in names} for i in range(3) if names]
         choices.append({})
