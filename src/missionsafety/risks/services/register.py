@@ -127,6 +127,30 @@ def risk_update(*, actor: Any, risk: Risk, version: int | None, **changes: Any) 
 
 
 @transaction.atomic
+def check_levels(
+    matrix: Any,
+    *,
+    inherent_probability: str,
+    inherent_severity: str,
+    residual_probability: str,
+    residual_severity: str,
+) -> tuple[str, str]:
+    """The inherent and residual levels; refuse a residual above the inherent."""
+    inherent = matrix.level_for(inherent_probability, inherent_severity)
+    residual = matrix.level_for(residual_probability, residual_severity)
+    if matrix.rank(residual) > matrix.rank(inherent):
+        raise ValidationError(
+            {
+                "residual_severity": _(
+                    "The residual level (%(residual)s) cannot be higher than the "
+                    "inherent level (%(inherent)s): controls do not add risk."
+                )
+                % {"residual": residual, "inherent": inherent}
+            }
+        )
+    return inherent, residual
+
+
 def assessment_record(
     *,
     actor: Any,
@@ -165,18 +189,13 @@ def assessment_record(
         errors["reason"] = _("Choose a reason for this assessment.")
     if errors:
         raise ValidationError(errors)
-    inherent = matrix.level_for(inherent_probability, inherent_severity)
-    residual = matrix.level_for(residual_probability, residual_severity)
-    if matrix.rank(residual) > matrix.rank(inherent):
-        raise ValidationError(
-            {
-                "residual_severity": _(
-                    "The residual level (%(residual)s) cannot be higher than the "
-                    "inherent level (%(inherent)s): controls do not add risk."
-                )
-                % {"residual": residual, "inherent": inherent}
-            }
-        )
+    inherent, residual = check_levels(
+        matrix,
+        inherent_probability=inherent_probability,
+        inherent_severity=inherent_severity,
+        residual_probability=residual_probability,
+        residual_severity=residual_severity,
+    )
     last = risk.assessments.aggregate(m=Max("sequence"))["m"] or 0
     assessment = Assessment.objects.create(
         risk=risk,
