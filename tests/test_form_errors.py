@@ -211,6 +211,23 @@ FORMS: list[tuple[str, str, Any, list[str]]] = [
         ["text"],
     ),
     (
+        "risks:decide",
+        "coy_commander",
+        # The service's refusal is tied to its field like a form error.
+        lambda w: {
+            "outcome": "accept",
+            "assessment": w.assessment.pk,
+            "valid_until": _past(),
+        },
+        ["valid_until"],
+    ),
+    (
+        "risks:import",
+        "bde13_safety",
+        lambda w: {},
+        ["file"],
+    ),
+    (
         "deployments:create",
         "bde13_safety",
         lambda w: {
@@ -326,6 +343,36 @@ FORMS: list[tuple[str, str, Any, list[str]]] = [
         "bde13_safety",
         lambda w: {"actual_category": "9", "potential_category": ""},
         ["actual_category", "potential_category"],
+    ),
+    (
+        "occurrences:action_add",
+        "bde13_safety",
+        lambda w: {"description": "", "owner": "", "due_date": "not a date"},
+        ["description", "owner", "due_date"],
+    ),
+    (
+        "occurrences:person_add",
+        "bde13_safety",
+        lambda w: {"name": "", "role_in_occurrence": LONG},
+        ["name", "role_in_occurrence"],
+    ),
+    (
+        "evaluations:report",
+        "jfc_safety",
+        lambda w: {"report": ""},
+        ["report"],
+    ),
+    (
+        "evaluations:skip",
+        "jfc_safety",
+        lambda w: {"skipped_reason": ""},
+        ["skipped_reason"],
+    ),
+    (
+        "feedback:thread_reply",
+        "clas_safety",
+        lambda w: {"body": ""},
+        ["body"],
     ),
     (
         "organisations:tokens",
