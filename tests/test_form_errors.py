@@ -407,9 +407,9 @@ def check_every_error_shown(page: str, fields: list[str]) -> None:
         for error in errors:
             field_id = error.removesuffix("_error")
             assert error in described, f"{name}: no control points at {error}"
-            assert any(
-                link in (field_id, f"{field_id}_0") for link in links
-            ), f"{name}: not in the summary ({links})"
+            assert any(link in (field_id, f"{field_id}_0") for link in links), (
+                f"{name}: not in the summary ({links})"
+            )
     # Every link of the summary lands on something.
     assert set(links) <= present, links
 
@@ -451,3 +451,62 @@ def test_no_form_lets_the_browser_stop_at_the_first_field(
             if re.search(r"<(?:input|select|textarea)\b(?![^>]*type=\"hidden\")", form):
                 found.append(f"{url}: {opening}")
     assert not found, "\n".join(sorted(set(found)))
+
+
+def test_services_refuse_with_every_problem_at_once(world: Any) -> None:
+    """The API and imports call the services directly: their refusal names
+    every field that is wrong, not the first one only."""
+    from missionsafety.core.exceptions import ValidationError
+    from missionsafety.core.services import field_errors
+    from missionsafety.occurrences.services import occurrence_report
+    from missionsafety.risks import services
+
+    with pytest.raises(ValidationError) as risk:
+        services.risk_create(
+            actor=world.bde13_safety,
+            deployment=world.dep,
+            title=" ",
+            hazard="",
+            owner_party=None,
+        )
+    assert set(field_errors(risk.value)) == {"title", "hazard", "owner_party"}
+
+    existing = services.risk_create(
+        actor=world.bde13_safety,
+        deployment=world.dep,
+        title="Hitte",
+        hazard="Hitte",
+        owner_party=world.party_bn,
+    )
+    with pytest.raises(ValidationError) as control:
+        services.control_add(
+            actor=world.bde13_safety,
+            risk=existing,
+            description="",
+            kind="wish",
+            owner_party=world.party_bn,
+            due_date=datetime.date(2001, 1, 1),
+        )
+    assert set(field_errors(control.value)) == {"description", "kind", "due_date"}
+
+    with pytest.raises(ValidationError) as occurrence:
+        occurrence_report(
+            actor=world.coy_commander,
+            deployment=world.dep,
+            occurred_at=timezone.now() + datetime.timedelta(days=3),
+            place="",
+            unit=world.coy,
+            kind="rumour",
+            title="",
+            actual_category=0,
+            potential_category=7,
+            latitude="54.9",
+        )
+    assert set(field_errors(occurrence.value)) == {
+        "kind",
+        "title",
+        "occurred_at",
+        "place",
+        "potential_category",
+        "longitude",
+    }

@@ -13,7 +13,7 @@ from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.permissions import require
-from missionsafety.core.services import update_versioned
+from missionsafety.core.services import check_all, require_text, update_versioned
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
@@ -59,11 +59,11 @@ def risk_create(
 ) -> Risk:
     """Record a new, unassessed risk in the deployment's register."""
     require(actor, deployment, *EDIT_ROLES)
-    check_party(deployment, owner_party, "owner_party")
-    if not (title or "").strip():
-        raise ValidationError({"title": _("Give the risk a title.")})
-    if not (hazard or "").strip():
-        raise ValidationError({"hazard": _("Describe the hazard.")})
+    check_all(
+        lambda: check_party(deployment, owner_party, "owner_party"),
+        lambda: require_text(title, "title", _("Give the risk a title.")),
+        lambda: require_text(hazard, "hazard", _("Describe the hazard.")),
+    )
     risk = Risk(
         deployment=deployment,
         number=next_number(deployment),
