@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -120,4 +121,31 @@ def field_errors(error: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in error.messages]}
 
 
-__all__ = ["check_version", "field_errors", "to_json", "update_versioned"]
+def check_all(*checks: Callable[[], object]) -> None:
+    """Run every check; refuse once with all their errors, field by field, so
+    that a form or an API client learns every problem in one answer."""
+    errors: dict[str, list[str]] = {}
+    for check in checks:
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in field_errors(exc).items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def require_text(value: str | None, field: str, message: str) -> None:
+    """Refuse an empty or blank text, with the message on its field."""
+    if not (value or "").strip():
+        raise ValidationError({field: message})
+
+
+__all__ = [
+    "check_all",
+    "check_version",
+    "field_errors",
+    "require_text",
+    "to_json",
+    "update_versioned",
+]

@@ -112,6 +112,7 @@ class HoldForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         template = evaluation.template
+        self.template = template
         self.fields["version"].initial = evaluation.version
         self.fields["held_on"].initial = timezone.localdate()
         needed = set(template.participant_roles)
@@ -146,6 +147,28 @@ class HoldForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        from missionsafety.evaluations.services import hold_problems
+
+        # The service's rules (required answers, who must take part, the
+        # board's decision) come with the date's error, in one answer.
+        problems = hold_problems(
+            template=self.template,
+            party_list=[party for party, _flag, _names in self.party_fields],
+            held_on=data.get("held_on"),
+            participants=self.participant_map(),
+            answers=self.answer_map(),
+            gate_decision=data.get("gate_decision", ""),
+            gate_rationale=data.get("gate_rationale", ""),
+        )
+        for name, messages in problems.items():
+            target = name if name in self.fields else None
+            if target is None or target not in self.errors:
+                for message in messages:
+                    self.add_error(target, message)
+        return data
 
     def participant_map(self) -> dict[int, str]:
         data = self.cleaned_data

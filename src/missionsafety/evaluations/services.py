@@ -730,6 +730,59 @@ def _transition(evaluation: Evaluation, to: str) -> None:
         )
 
 
+def hold_problems(
+    *,
+    template: EvaluationTemplate,
+    party_list: list[Party],
+    held_on: datetime.date | None,
+    participants: dict[int, str],
+    answers: dict[str, str],
+    gate_decision: str = "",
+    gate_rationale: str = "",
+) -> dict[str, list[str]]:
+    """Everything wrong with a record of a held moment, per field, at once."""
+    errors: dict[str, list[str]] = {}
+    if held_on is not None and held_on > timezone.localdate():
+        errors.setdefault("held_on", []).append(
+            _("A moment cannot be held in the future.")
+        )
+    parties = {p.pk: p for p in party_list}
+    unknown = set(participants) - set(parties)
+    if unknown:
+        errors.setdefault("participants", []).append(
+            _("A participant is not a party to the deployment.")
+        )
+    present_roles = {parties[pk].role for pk in participants if pk in parties}
+    needed = [
+        r
+        for r in template.participant_roles
+        if r not in present_roles and any(p.role == r for p in parties.values())
+    ]
+    if needed:
+        errors.setdefault("participants", []).append(
+            _("This method needs these parties to take part: %(roles)s.")
+            % {"roles": ", ".join(str(Party.PartyRole(r).label) for r in needed)}
+        )
+    if not participants:
+        errors.setdefault("participants", []).append(_("Record who took part."))
+    for question in template.questions:
+        value = str(answers.get(question["key"], "") or "").strip()
+        if question["required"] and not value:
+            errors.setdefault(f"answer_{question['key']}", []).append(
+                _("“%(question)s” needs an answer.") % {"question": question["text"]}
+            )
+    if template.is_gate:
+        if gate_decision not in Evaluation.GateDecision.values:
+            errors.setdefault("gate_decision", []).append(
+                _("The board records go or no-go.")
+            )
+        if not gate_rationale.strip():
+            errors.setdefault("gate_rationale", []).append(
+                _("Give the board's rationale.")
+            )
+    return errors
+
+
 @transaction.atomic
 def evaluation_hold(
     *,
@@ -755,47 +808,19 @@ def evaluation_hold(
     check_version(evaluation, version)
     _transition(evaluation, E.HELD)
     template = evaluation.template
-    errors: dict[str, list[str]] = {}
-    if held_on > timezone.localdate():
-        errors.setdefault("held_on", []).append(
-            _("A moment cannot be held in the future.")
-        )
-    parties = {p.pk: p for p in deployment.parties.select_related("organisation")}
-    unknown = set(participants) - set(parties)
-    if unknown:
-        errors.setdefault("participants", []).append(
-            _("A participant is not a party to the deployment.")
-        )
-    present_roles = {parties[pk].role for pk in participants if pk in parties}
-    needed = [
-        r
-        for r in template.participant_roles
-        if r not in present_roles and any(p.role == r for p in parties.values())
-    ]
-    if needed:
-        errors.setdefault("participants", []).append(
-            _("This method needs these parties to take part: %(roles)s.")
-            % {"roles": ", ".join(str(Party.PartyRole(r).label) for r in needed)}
-        )
-    if not participants:
-        errors.setdefault("participants", []).append(_("Record who took part."))
-    clean_answers: dict[str, str] = {}
-    for question in template.questions:
-        value = str(answers.get(question["key"], "") or "").strip()
-        if question["required"] and not value:
-            errors.setdefault(f"answer_{question['key']}", []).append(
-                _("“%(question)s” needs an answer.") % {"question": question["text"]}
-            )
-        clean_answers[question["key"]] = value
-    if template.is_gate:
-        if gate_decision not in Evaluation.GateDecision.values:
-            errors.setdefault("gate_decision", []).append(
-                _("The board records go or no-go.")
-            )
-        if not gate_rationale.strip():
-            errors.setdefault("gate_rationale", []).append(
-                _("Give the board's rationale.")
-            )
+    errors = hold_problems(
+        template=template,
+        party_list=list(deployment.parties.select_related("organisation")),
+        held_on=held_on,
+        participants=participants,
+        answers=answers,
+        gate_decision=gate_decision,
+        gate_rationale=gate_rationale,
+    )
+    clean_answers = {
+        q["key"]: str(answers.get(q["key"], "") or "").strip()
+        for q in template.questions
+    }
     if errors:
         raise ValidationError(errors)
     before = snapshot(evaluation)

@@ -47,6 +47,24 @@ class ThreadForm(forms.Form):
         if len(mine) == 1:
             self.fields["from_party"].widget = forms.HiddenInput()
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        from missionsafety.feedback.services import thread_problems
+
+        # The service's rules, shown with the other fields' errors at once.
+        problems = thread_problems(
+            from_party=data.get("from_party"),
+            to_party=data.get("to_party"),
+            kind=data.get("kind", ""),
+            title=data.get("title", ""),
+            body=data.get("body", ""),
+            due_date=data.get("due_date"),
+        )
+        for name, message in problems.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
 
 class ReplyForm(forms.Form):
     body = forms.CharField(

@@ -279,6 +279,30 @@ def _acting_party(actor: Any, deployment: Deployment) -> list[Party]:
 
 
 @transaction.atomic
+def thread_problems(
+    *,
+    from_party: Party | None,
+    to_party: Party | None,
+    kind: str,
+    title: str,
+    body: str,
+    due_date: datetime.date | None,
+) -> dict[str, str]:
+    """What is wrong with a new thread, per field; all of it at once."""
+    errors: dict[str, str] = {}
+    if to_party is not None and from_party is not None and to_party == from_party:
+        errors["to_party"] = _("Choose another party than your own.")
+    if kind not in Thread.Kind.values:
+        errors["kind"] = _("Choose question or feedback.")
+    if not (title or "").strip():
+        errors["title"] = _("Give the thread a title.")
+    if not (body or "").strip():
+        errors["body"] = _("Write your question or feedback.")
+    if due_date is not None and due_date < timezone.localdate():
+        errors["due_date"] = _("The due date lies in the past.")
+    return errors
+
+
 def thread_open(
     *,
     actor: Any,
@@ -333,16 +357,16 @@ def thread_open(
         raise ValidationError(
             {"to_party": _("Choose a party to this deployment to ask.")}
         )
-    if to_party.pk == from_party.pk:
-        raise ValidationError({"to_party": _("Choose another party than your own.")})
-    if kind not in Thread.Kind.values:
-        raise ValidationError({"kind": _("Choose question or feedback.")})
-    if not (title or "").strip():
-        raise ValidationError({"title": _("Give the thread a title.")})
-    if not (body or "").strip():
-        raise ValidationError({"body": _("Write your question or feedback.")})
-    if due_date is not None and due_date < timezone.localdate():
-        raise ValidationError({"due_date": _("The due date lies in the past.")})
+    errors = thread_problems(
+        from_party=from_party,
+        to_party=to_party,
+        kind=kind,
+        title=title,
+        body=body,
+        due_date=due_date,
+    )
+    if errors:
+        raise ValidationError(errors)
     thread = Thread.objects.create(
         deployment=deployment,
         from_party=from_party,

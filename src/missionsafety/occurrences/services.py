@@ -17,7 +17,7 @@ from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.core.permissions import can, require, require_writer
-from missionsafety.core.services import update_versioned
+from missionsafety.core.services import check_all, require_text, update_versioned
 from missionsafety.deployments.models import Deployment
 from missionsafety.occurrences.files import check_attachment
 from missionsafety.occurrences.models import (
@@ -205,6 +205,11 @@ def _check_unit(deployment: Deployment, unit: Organisation | None) -> None:
         )
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in Occurrence.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of occurrence.")})
+
+
 def _check_risks(deployment: Deployment, risks: Iterable[Any]) -> list[Any]:
     risks = list(risks)
     foreign = [r for r in risks if r.deployment_id != deployment.pk]
@@ -301,20 +306,19 @@ def occurrence_report(
     else:
         key = None
     require(actor, deployment, *REPORTING_ROLES)
-    _check_when(occurred_at)
-    _check_categories(
-        actual_category=actual_category, potential_category=potential_category
+    check_all(
+        lambda: _check_kind(kind),
+        lambda: require_text(title, "title", _("Give a short title.")),
+        lambda: _check_when(occurred_at),
+        lambda: require_text(place, "place", _("Say where it happened.")),
+        lambda: _check_unit(deployment, unit),
+        lambda: _check_categories(
+            actual_category=actual_category, potential_category=potential_category
+        ),
+        lambda: _check_coordinates(latitude, longitude),
     )
-    _check_coordinates(latitude, longitude)
-    _check_unit(deployment, unit)
     risks = _check_risks(deployment, risks)
     content_types = [check_attachment(upload) for upload in attachments]
-    if kind not in Occurrence.Kind.values:
-        raise ValidationError({"kind": _("Choose the kind of occurrence.")})
-    if not (title or "").strip():
-        raise ValidationError({"title": _("Give a short title.")})
-    if not (place or "").strip():
-        raise ValidationError({"place": _("Say where it happened.")})
 
     occurrence = Occurrence(
         deployment=deployment,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.i18n import pick
+from missionsafety.core.views import run_service
 from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.deployments.people import party_member_ids
 from missionsafety.organisations.models import User
@@ -187,6 +188,26 @@ class AssessmentForm(forms.Form):
             self.fields[name].choices = probabilities  # type: ignore[attr-defined]
         for name in ("inherent_severity", "residual_severity"):
             self.fields[name].choices = severities  # type: ignore[attr-defined]
+        self.matrix = matrix
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The service's own rule, checked here too so that it shows with the
+        # other fields' errors rather than one round trip later.
+        from missionsafety.risks.services.register import check_levels
+
+        names = (
+            "inherent_probability",
+            "inherent_severity",
+            "residual_probability",
+            "residual_severity",
+        )
+        if all(data.get(name) for name in names):
+            run_service(
+                self,
+                lambda: check_levels(self.matrix, **{n: data[n] for n in names}),
+            )
+        return data
 
 
 class ControlForm(forms.Form):
@@ -211,6 +232,16 @@ class ControlForm(forms.Form):
             "Work before departure is dated before the start: any day from "
             "%(first)s to %(last)s."
         ) % {"first": first.isoformat(), "last": last.isoformat()}
+        self.deployment = deployment
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        from missionsafety.risks.services.controls import check_due
+
+        # With the other fields' errors, not after them.
+        if data.get("due_date") and "due_date" in self.changed_data:
+            run_service(self, lambda: check_due(self.deployment, data["due_date"]))
+        return data
 
 
 class ControlEditForm(ControlForm):

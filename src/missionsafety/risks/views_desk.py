@@ -26,8 +26,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def register_import(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     """Upload a workbook; a good one leads to its preview."""
     deployment = deployment_get(user=request.user, pk=deployment_pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"  # a post with no file is still a post
+    form = ImportForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         pending = run_service(
             form,

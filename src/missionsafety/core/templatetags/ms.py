@@ -60,7 +60,7 @@ def hidden_errors(form: Any) -> list[str]:
 @register.filter
 def field_anchor(field: Any) -> str:
     """The id of the control a link to this field should land on."""
-    if field.use_fieldset:
+    if field.use_fieldset and field.subwidgets:
         return f"{field.auto_id}_0"
     return str(field.id_for_label or field.auto_id)
 

@@ -14,7 +14,7 @@ from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.core.permissions import is_read_only, require
-from missionsafety.core.services import update_versioned
+from missionsafety.core.services import check_all, require_text, update_versioned
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.deployments.people import acts_for, party_member_ids
 from missionsafety.risks.models import Control, Risk
@@ -89,6 +89,11 @@ def check_implementer(deployment: Deployment, implementer: Any) -> None:
         )
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in Control.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of control.")})
+
+
 def may_change(user: Any, control: Control) -> bool:
     """The owning party's safety officers, commanders and contributors."""
     if getattr(user, "is_superuser", False):
@@ -141,14 +146,14 @@ def control_add(
     """Add a control, owned by any party of the deployment; tell that party."""
     deployment = risk.deployment
     require(actor, deployment, *EDIT_ROLES)
-    check_party(deployment, owner_party, "owner_party")
+    check_all(
+        lambda: check_party(deployment, owner_party, "owner_party"),
+        lambda: require_text(description, "description", _("Describe the control.")),
+        lambda: _check_kind(kind),
+        lambda: check_due(deployment, due_date),
+        lambda: check_implementer(deployment, implementer),
+    )
     assert owner_party is not None  # check_party refuses a missing party
-    if not (description or "").strip():
-        raise ValidationError({"description": _("Describe the control.")})
-    if kind not in Control.Kind.values:
-        raise ValidationError({"kind": _("Choose a kind of control.")})
-    check_due(deployment, due_date)
-    check_implementer(deployment, implementer)
     control = Control.objects.create(
         risk=risk,
         deployment=deployment,

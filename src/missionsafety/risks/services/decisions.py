@@ -152,39 +152,31 @@ def decision_accept(
     state = consultation_state(
         risk=risk, rule=requirement.rule, organisation=organisation
     )
+    # Every problem at once, so that the form shows them together.
+    errors: dict[str, str] = {}
     note = (consultation_note or "").strip()
     missing = [row.party for row in state if not row.answered]
     if missing:
         names = ", ".join(p.organisation.short_name for p in missing)
         if not note:
-            raise ValidationError(
-                {
-                    "consultation_note": _(
-                        "These parties have not answered the consultation "
-                        "(%(rule)s): %(parties)s. Accept once they have, or "
-                        "record who you consulted outside the system, when and how."
-                    )
-                    % {
-                        "rule": authority.consultation_hint(requirement.rule),
-                        "parties": names,
-                    }
-                }
-            )
+            errors["consultation_note"] = _(
+                "These parties have not answered the consultation "
+                "(%(rule)s): %(parties)s. Accept once they have, or "
+                "record who you consulted outside the system, when and how."
+            ) % {
+                "rule": authority.consultation_hint(requirement.rule),
+                "parties": names,
+            }
         unnamed = [
             p.organisation.short_name
             for p in missing
             if p.organisation.short_name.lower() not in note.lower()
         ]
-        if unnamed:
-            raise ValidationError(
-                {
-                    "consultation_note": _(
-                        "Name each party you consulted outside the system, with "
-                        "when and how; not named: %(parties)s."
-                    )
-                    % {"parties": ", ".join(unnamed)}
-                }
-            )
+        if unnamed and note:
+            errors["consultation_note"] = _(
+                "Name each party you consulted outside the system, with "
+                "when and how; not named: %(parties)s."
+            ) % {"parties": ", ".join(unnamed)}
     objections = [row for row in state if row.objects and not row.own]
     unanswered = [
         row.party.organisation.short_name
@@ -192,15 +184,10 @@ def decision_accept(
         if row.party.organisation.short_name.lower() not in (rationale or "").lower()
     ]
     if unanswered:
-        raise ValidationError(
-            {
-                "rationale": _(
-                    "%(parties)s objected. Say in the rationale why you accept "
-                    "nevertheless, naming the objection you answer."
-                )
-                % {"parties": ", ".join(unanswered)}
-            }
-        )
+        errors["rationale"] = _(
+            "%(parties)s objected. Say in the rationale why you accept "
+            "nevertheless, naming the objection you answer."
+        ) % {"parties": ", ".join(unanswered)}
     answers = [
         row.consultation
         for row in state
@@ -209,28 +196,23 @@ def decision_accept(
     consulted = [row.party for row in state if row.answered] + missing
     now = timezone.now()
     if decided_at is not None and decided_at > now:
-        raise ValidationError(
-            {"decided_at": _("A decision cannot be dated in the future.")}
-        )
+        errors["decided_at"] = _("A decision cannot be dated in the future.")
     today = timezone.localdate(decided_at or now)
     latest = today + datetime.timedelta(days=requirement.rule.validity_days)
     valid_until = valid_until or latest
     if valid_until > latest:
-        raise ValidationError(
-            {
-                "valid_until": _(
-                    "An acceptance of a %(level)s risk is valid for at most %(days)s "
-                    "days (until %(date)s)."
-                )
-                % {
-                    "level": requirement.level,
-                    "days": requirement.rule.validity_days,
-                    "date": latest.isoformat(),
-                }
-            }
-        )
-    if valid_until < today:
-        raise ValidationError({"valid_until": _("The validity lies in the past.")})
+        errors["valid_until"] = _(
+            "An acceptance of a %(level)s risk is valid for at most %(days)s "
+            "days (until %(date)s)."
+        ) % {
+            "level": requirement.level,
+            "days": requirement.rule.validity_days,
+            "date": latest.isoformat(),
+        }
+    elif valid_until < today:
+        errors["valid_until"] = _("The validity lies in the past.")
+    if errors:
+        raise ValidationError(errors)
     if not (rationale or "").strip():
         rationale = conditions or _("Accepted.")
     try:

@@ -13,7 +13,7 @@ from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.permissions import require
-from missionsafety.core.services import update_versioned
+from missionsafety.core.services import check_all, require_text, update_versioned
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
@@ -59,11 +59,11 @@ def risk_create(
 ) -> Risk:
     """Record a new, unassessed risk in the deployment's register."""
     require(actor, deployment, *EDIT_ROLES)
-    check_party(deployment, owner_party, "owner_party")
-    if not (title or "").strip():
-        raise ValidationError({"title": _("Give the risk a title.")})
-    if not (hazard or "").strip():
-        raise ValidationError({"hazard": _("Describe the hazard.")})
+    check_all(
+        lambda: check_party(deployment, owner_party, "owner_party"),
+        lambda: require_text(title, "title", _("Give the risk a title.")),
+        lambda: require_text(hazard, "hazard", _("Describe the hazard.")),
+    )
     risk = Risk(
         deployment=deployment,
         number=next_number(deployment),
@@ -127,6 +127,30 @@ def risk_update(*, actor: Any, risk: Risk, version: int | None, **changes: Any) 
 
 
 @transaction.atomic
+def check_levels(
+    matrix: Any,
+    *,
+    inherent_probability: str,
+    inherent_severity: str,
+    residual_probability: str,
+    residual_severity: str,
+) -> tuple[str, str]:
+    """The inherent and residual levels; refuse a residual above the inherent."""
+    inherent = matrix.level_for(inherent_probability, inherent_severity)
+    residual = matrix.level_for(residual_probability, residual_severity)
+    if matrix.rank(residual) > matrix.rank(inherent):
+        raise ValidationError(
+            {
+                "residual_severity": _(
+                    "The residual level (%(residual)s) cannot be higher than the "
+                    "inherent level (%(inherent)s): controls do not add risk."
+                )
+                % {"residual": residual, "inherent": inherent}
+            }
+        )
+    return inherent, residual
+
+
 def assessment_record(
     *,
     actor: Any,
@@ -165,18 +189,13 @@ def assessment_record(
         errors["reason"] = _("Choose a reason for this assessment.")
     if errors:
         raise ValidationError(errors)
-    inherent = matrix.level_for(inherent_probability, inherent_severity)
-    residual = matrix.level_for(residual_probability, residual_severity)
-    if matrix.rank(residual) > matrix.rank(inherent):
-        raise ValidationError(
-            {
-                "residual_severity": _(
-                    "The residual level (%(residual)s) cannot be higher than the "
-                    "inherent level (%(inherent)s): controls do not add risk."
-                )
-                % {"residual": residual, "inherent": inherent}
-            }
-        )
+    inherent, residual = check_levels(
+        matrix,
+        inherent_probability=inherent_probability,
+        inherent_severity=inherent_severity,
+        residual_probability=residual_probability,
+        residual_severity=residual_severity,
+    )
     last = risk.assessments.aggregate(m=Max("sequence"))["m"] or 0
     assessment = Assessment.objects.create(
         risk=risk,
