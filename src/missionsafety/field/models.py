@@ -43,6 +43,8 @@ class Instance(models.Model):
     # The audit trail is the outgoing change log: what came after this
     # sequence has not gone to this peer yet.
     audit_seq = models.PositiveBigIntegerField(_("audit sent up to"), default=0)
+    # On a field instance: the last bundle home confirmed over HTTPS.
+    acked_seq = models.PositiveIntegerField(_("last bundle confirmed"), default=0)
     received_seq = models.PositiveIntegerField(_("last bundle applied"), default=0)
     last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

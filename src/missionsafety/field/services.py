@@ -102,7 +102,7 @@ def waiting_count(peer: Instance) -> int:
         return 0
     return (
         ChangeRecord.objects.filter(deployment_id=deployment.pk, seq__gt=peer.audit_seq)
-        .exclude(action=IMPORT_ACTION)
+        .exclude(action__startswith="field_")
         .count()
     )
 
