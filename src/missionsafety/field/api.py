@@ -33,8 +33,10 @@ def _field(request: HttpRequest, instance: str) -> Instance:
         if me is not None and len(instance) == 36
         else None
     )
-    if peer is None or not token or not hmac.compare_digest(
-        peer.token_hash, token_digest(token)
+    if (
+        peer is None
+        or not token
+        or not hmac.compare_digest(peer.token_hash, token_digest(token))
     ):
         raise Http404
     return peer
@@ -65,7 +67,9 @@ def push(request: HttpRequest, instance: str) -> HttpResponse:
 
 
 @router.get("/field/{instance}/pull", include_in_schema=False)
-def pull(request: HttpRequest, instance: str, after: int, limit: int = 200) -> HttpResponse:
+def pull(
+    request: HttpRequest, instance: str, after: int, limit: int = 200
+) -> HttpResponse:
     """The bundle after ``after``: sent again if it was made already, else the
     next one (204 when nothing waits)."""
     peer = _field(request, instance)

@@ -161,9 +161,7 @@ class AppliedBundle(models.Model):
         verbose_name = _("applied bundle")
         verbose_name_plural = _("applied bundles")
         constraints = [
-            models.UniqueConstraint(
-                fields=["sender", "seq"], name="field_bundle_once"
-            )
+            models.UniqueConstraint(fields=["sender", "seq"], name="field_bundle_once")
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,6 @@ from missionsafety.field.services import (
     apply_changes,
     collect,
     home_instance,
-    self_instance,
     token_digest,
 )
 from missionsafety.field.travel import KINDS
@@ -66,11 +65,14 @@ def may_export(user: Any, deployment: Any) -> bool:
     subtree = set(orgs)
     frontier = set(orgs)
     while frontier:
-        frontier = set(
-            Organisation.objects.filter(parent_id__in=frontier).values_list(
-                "pk", flat=True
+        frontier = (
+            set(
+                Organisation.objects.filter(parent_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
             )
-        ) - subtree
+            - subtree
+        )
         subtree |= frontier
     return (
         Membership.objects.current()
@@ -96,11 +98,14 @@ def _people(deployment: Any, states: dict[str, dict[str, Any]]) -> set[str]:
     )
     frontier = set(own)
     while frontier:
-        frontier = set(
-            Organisation.objects.filter(parent_id__in=frontier).values_list(
-                "pk", flat=True
+        frontier = (
+            set(
+                Organisation.objects.filter(parent_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
             )
-        ) - own
+            - own
+        )
         own |= frontier
     names = set(
         Membership.objects.filter(organisation_id__in=party_orgs | own).values_list(
@@ -111,9 +116,9 @@ def _people(deployment: Any, states: dict[str, dict[str, Any]]) -> set[str]:
         for value in state.values():
             refs = value if isinstance(value, list) else [value]
             for ref in refs:
-                if isinstance(ref, dict) and "r" in ref and ref["r"]:
-                    if len(ref["r"]) == 1 and isinstance(ref["r"][0], str):
-                        names.add(ref["r"][0])
+                key = ref.get("r") if isinstance(ref, dict) else None
+                if key and len(key) == 1 and isinstance(key[0], str):
+                    names.add(key[0])
     return names
 
 
@@ -286,4 +291,3 @@ def start_blocks(number: int) -> None:
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
                     [table, start],
                 )
-

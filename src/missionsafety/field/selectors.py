@@ -13,7 +13,9 @@ from missionsafety.field.models import Conflict, Instance
 from missionsafety.field.services import RESOLVE_ROLES, self_instance, waiting_count
 
 
-def conflict_list(*, user: Any, deployment: Deployment | None = None) -> QuerySet[Conflict]:
+def conflict_list(
+    *, user: Any, deployment: Deployment | None = None
+) -> QuerySet[Conflict]:
     """Open conflicts of the deployments the user sees."""
     visible = Deployment.objects.visible_to(user)
     conflicts = Conflict.objects.filter(
@@ -56,9 +58,7 @@ def deployment_panel(*, user: Any, deployment: Deployment) -> dict[str, Any] | N
     return {
         "deployment": deployment,
         "me": me,
-        "peers": [
-            {"peer": p, "waiting": waiting_count(p)} for p in peers
-        ],
+        "peers": [{"peer": p, "waiting": waiting_count(p)} for p in peers],
         "conflicts": conflict_list(user=user, deployment=deployment).count(),
         "can_export": exportable,
         "can_resolve": can(user, deployment, *RESOLVE_ROLES),
@@ -83,7 +83,9 @@ def instance_status() -> list[str]:
             )
             % {
                 "name": peer.name,
-                "when": peer.last_sync_at.isoformat() if peer.last_sync_at else _("never"),
+                "when": peer.last_sync_at.isoformat()
+                if peer.last_sync_at
+                else _("never"),
                 "sent": peer.sent_seq,
                 "received": peer.received_seq,
                 "waiting": waiting_count(peer),

@@ -707,9 +707,7 @@ def conflict_resolve(
     return conflict
 
 
-def _write_field(
-    obj: models.Model, conflict: Conflict, kept: Any, actor: Any
-) -> None:
+def _write_field(obj: models.Model, conflict: Conflict, kept: Any, actor: Any) -> None:
     from django.core.exceptions import ValidationError
 
     model = type(obj)

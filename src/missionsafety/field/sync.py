@@ -23,9 +23,7 @@ from missionsafety.field.services import bundle_apply, bundle_make, self_instanc
 TIMEOUT = 120
 
 
-def _request(
-    url: str, token: str, data: bytes | None = None
-) -> tuple[int, bytes]:
+def _request(url: str, token: str, data: bytes | None = None) -> tuple[int, bytes]:
     request = urllib.request.Request(
         url,
         data=data,
@@ -36,7 +34,7 @@ def _request(
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -70,7 +68,9 @@ def sync_with_home(*, url: str | None = None, batch: int = 200) -> dict[str, int
                 break
         status, body = _request(f"{prefix}/push", home.token, data)
         reply = _json(body)
-        if status == 200 or (status == 409 and reply.get("applied", 0) >= home.acked_seq + 1):
+        if status == 200 or (
+            status == 409 and reply.get("applied", 0) >= home.acked_seq + 1
+        ):
             Instance.objects.filter(pk=home.pk).update(
                 acked_seq=home.acked_seq + 1, last_sync_at=timezone.now()
             )

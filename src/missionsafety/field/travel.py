@@ -74,9 +74,9 @@ KINDS: list[Kind] = [
     Kind("evaluations.Agreement", _by_deployment("evaluations.Agreement")),
     Kind(
         "evaluations.AgreementAssignment",
-        lambda d: apps.get_model("evaluations.AgreementAssignment")._base_manager.filter(
-            agreement__deployment=d
-        ),
+        lambda d: apps.get_model(
+            "evaluations.AgreementAssignment"
+        )._base_manager.filter(agreement__deployment=d),
     ),
     Kind(
         "evaluations.AgreementSignature",
@@ -101,7 +101,9 @@ KINDS: list[Kind] = [
     Kind("evaluations.Action", _by_deployment("evaluations.Action")),
     Kind("evaluations.GateWaiver", _by_deployment("evaluations.GateWaiver"), True),
     Kind("occurrences.Occurrence", _by_deployment("occurrences.Occurrence")),
-    Kind("occurrences.OccurrenceAction", _by_deployment("occurrences.OccurrenceAction")),
+    Kind(
+        "occurrences.OccurrenceAction", _by_deployment("occurrences.OccurrenceAction")
+    ),
     Kind("occurrences.PersonInvolved", _by_deployment("occurrences.PersonInvolved")),
     Kind("feedback.Thread", _by_deployment("feedback.Thread")),
     Kind("feedback.Message", _by_deployment("feedback.Message"), True),
@@ -312,7 +314,7 @@ class Codec:
                 pk = self._resolve(field.related_model, value)  # type: ignore[arg-type]
                 if value is not None and pk is None:
                     missing.append(name)
-                attrs[field.attname] = pk  # type: ignore[attr-defined]
+                attrs[field.attname] = pk  # type: ignore[union-attr]
             elif generic and name == generic[1] and isinstance(value, dict):
                 found = self.decode_ref(value)
                 if isinstance(found, list):
@@ -321,7 +323,7 @@ class Codec:
                     missing.append(name)
                 attrs[name] = found
             else:
-                attrs[name] = field.to_python(value)  # type: ignore[attr-defined]
+                attrs[name] = field.to_python(value)  # type: ignore[union-attr]
         return attrs, m2m, missing
 
     def _resolve(self, model: type[models.Model], value: Any) -> Any:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from missionsafety.core.exceptions import NotAllowed
 from missionsafety.deployments.models import Deployment
 from missionsafety.field import selectors
+from missionsafety.field.models import Conflict
 from missionsafety.field.services import conflict_resolve
 
 
@@ -70,6 +71,8 @@ def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "field/conflict.html",
         {
             "conflict": conflict,
+            "is_review": conflict.kind == Conflict.Kind.SUPERSEDED,
+            "is_open": conflict.status == Conflict.Status.OPEN,
             "local": _show(conflict.local_value),
             "remote": _show(conflict.remote_value),
             "errors": errors,

@@ -35,8 +35,10 @@ def register(w: Any) -> dict[str, Risk]:
             residual_severity="III",
         )
 
-    edited, waiting, patrol = risk("Munitieopslag"), risk("Wachtpost"), risk(
-        "Patrouille"
+    edited, waiting, patrol = (
+        risk("Munitieopslag"),
+        risk("Wachtpost"),
+        risk("Patrouille"),
     )
     assess(waiting)
     for n in range(3):

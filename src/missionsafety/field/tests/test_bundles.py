@@ -34,13 +34,16 @@ def _refused(data: bytes, reason: str) -> None:
 
 
 def test_a_field_edit_applies_once_and_is_recorded_with_its_origin(home: Any) -> None:
-    w, risks, package = home
-    change = risk_change(package, "Munitieopslag", field="title", old="Munitieopslag", new="Opslag")
+    _w, risks, package = home
+    change = risk_change(
+        package, "Munitieopslag", field="title", old="Munitieopslag", new="Opslag"
+    )
     result = bundle_apply(data=forge(package, [change]))
     assert result.updated == 1 and result.conflicts == 0
     assert Risk.objects.get(pk=risks["edited"].pk).title == "Opslag"
     record = ChangeRecord.objects.filter(action="field_import").last()
     assert record is not None
+    assert isinstance(record.after, dict)
     assert record.after["origin"]["actor"] == "bde13.safety"
     assert record.after["origin"]["instance"] == package["field"]["uuid"]
     assert record.after["origin"]["bundle"] == 1
@@ -56,8 +59,12 @@ def test_same_field_changed_on_both_sides_is_a_conflict_other_fields_merge(
     services.risk_update(
         actor=w.bde13_safety, risk=risk, version=risk.version, title="Thuis"
     )
-    title = risk_change(package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld")
-    cause = risk_change(package, "Munitieopslag", field="cause", old="Oorzaak", new="Hitte")
+    title = risk_change(
+        package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld"
+    )
+    cause = risk_change(
+        package, "Munitieopslag", field="cause", old="Oorzaak", new="Hitte"
+    )
     result = bundle_apply(data=forge(package, [title, cause]))
     risk = Risk.objects.get(pk=risk.pk)
     assert (risk.title, risk.cause) == ("Thuis", "Hitte")
@@ -71,7 +78,7 @@ def test_same_field_changed_on_both_sides_is_a_conflict_other_fields_merge(
     assert conflict.remote_actor == "bde13.safety"
     assert result.conflicts == 1
     # A viewer may not resolve; a safety officer keeps the field's value.
-    with pytest.raises(Exception):  # noqa: B017, PT011
+    with pytest.raises(Exception):  # noqa: B017
         conflict_resolve(actor=w.viewer, conflict=conflict, choice="remote")
     conflict_resolve(actor=w.bde13_safety, conflict=conflict, choice="remote")
     assert Risk.objects.get(pk=risk.pk).title == "Veld"
@@ -88,7 +95,9 @@ def test_unsigned_bundle_is_refused(home: Any) -> None:
 
 def test_tampered_bundle_is_refused(home: Any) -> None:
     _w, _risks, package = home
-    change = risk_change(package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld")
+    change = risk_change(
+        package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld"
+    )
     data = forge(package, [change])
     header, sig, payload = data.split(b"\n", 2)
     import gzip
@@ -99,7 +108,9 @@ def test_tampered_bundle_is_refused(home: Any) -> None:
 
 def test_truncated_bundle_is_refused_whole(home: Any) -> None:
     _w, _risks, package = home
-    change = risk_change(package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld")
+    change = risk_change(
+        package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld"
+    )
     data = forge(package, [change])
     _refused(data[: len(data) - 20], "incomplete")
 
@@ -115,7 +126,7 @@ def test_bundle_for_another_deployment_is_refused(home: Any) -> None:
 
 
 def test_bundle_from_an_unknown_instance_is_refused(home: Any) -> None:
-    _w, _risks, package = home
+    _w, _risks, _package = home
     private, _public = new_key()
     stranger = "00000000-0000-4000-8000-000000000001"
     data = seal(BUNDLE_MAGIC, stranger, {"seq": 1, "changes": []}, private)
@@ -135,7 +146,9 @@ def test_not_a_bundle_is_refused(home: Any) -> None:
 
 def test_applying_is_all_or_nothing(home: Any) -> None:
     _w, _risks, package = home
-    good = risk_change(package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld")
+    good = risk_change(
+        package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld"
+    )
     bad = dict(good, id="00000000-0000-4000-8000-000000000002")
     _refused(forge(package, [good, bad]), "never received")
     assert Instance.objects.get(uuid=package["field"]["uuid"]).received_seq == 0

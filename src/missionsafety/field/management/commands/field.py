@@ -55,7 +55,9 @@ class Command(BaseCommand):
 
         deployment = Deployment.objects.filter(code=options["deployment"]).first()
         if deployment is None:
-            raise CommandError(_("No deployment %(code)s.") % {"code": options["deployment"]})
+            raise CommandError(
+                _("No deployment %(code)s.") % {"code": options["deployment"]}
+            )
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(_("No user %(name)s.") % {"name": options["user"]})
@@ -86,7 +88,9 @@ class Command(BaseCommand):
         if options.get("resend"):
             sent = SentBundle.objects.filter(peer=peer, seq=options["resend"]).first()
             if sent is None:
-                raise CommandError(_("No bundle %(seq)s was made.") % {"seq": options["resend"]})
+                raise CommandError(
+                    _("No bundle %(seq)s was made.") % {"seq": options["resend"]}
+                )
             options["out"].write_bytes(bytes(sent.data))
             return
         data, count = bundle_make(peer=peer, limit=options.get("limit"))
@@ -94,7 +98,12 @@ class Command(BaseCommand):
         options["out"].write_bytes(data)
         self.stdout.write(
             _("Bundle %(seq)s for %(peer)s: %(count)s changes, %(size)s bytes.")
-            % {"seq": peer.sent_seq, "peer": peer.name, "count": count, "size": len(data)}
+            % {
+                "seq": peer.sent_seq,
+                "peer": peer.name,
+                "count": count,
+                "size": len(data),
+            }
         )
 
     def _apply(self, options: dict[str, Any]) -> None:
@@ -147,12 +156,12 @@ def _peer(value: str | None) -> Any:
         raise CommandError(_("This instance is not set up for field sync."))
     peers = Instance.objects.filter(is_self=False)
     if value:
-        peers = peers.filter(uuid=value) if len(value) == 36 else peers.filter(name=value)
+        peers = (
+            peers.filter(uuid=value) if len(value) == 36 else peers.filter(name=value)
+        )
     elif me.role == Instance.Role.HOME:
         raise CommandError(_("Name the field instance with --peer."))
     peer = peers.first()
     if peer is None:
         raise CommandError(_("Unknown peer instance."))
     return peer
-
-
