@@ -88,7 +88,7 @@ def test_field_and_home_sync_by_bundle_then_https(
     bundle_apply(data=to_home.read_bytes())
     field_process.run("field", "apply", str(to_field))
     again = field_process.run("field", "apply", str(to_field), check=False)
-    assert again.returncode != 0 and "already applied" in again.stderr
+    assert again.returncode != 0 and "al verwerkt" in again.stderr
 
     home, field = _facts(), field_process.drive("facts")
     for name in ("occurrences", "observations", "decisions", "lessons", "controls"):
@@ -117,7 +117,7 @@ def test_field_and_home_sync_by_bundle_then_https(
 
     # Over HTTP now: nothing waits, nothing changes.
     done = field_process.run("field", "sync", "--url", live_server.url)
-    assert "0 changes sent, 0 received" in done.stdout
+    assert "0 wijzigingen verzonden, 0 ontvangen" in done.stdout
     assert _facts() == home
     assert field_process.drive("facts") == field
     peer.refresh_from_db()
