@@ -68,13 +68,13 @@ def sync_with_home(*, url: str | None = None, batch: int = 200) -> dict[str, int
                 break
         status, body = _request(f"{prefix}/push", home.token, data)
         reply = _json(body)
-        if status == 200 or (
-            status == 409 and reply.get("applied", 0) >= home.acked_seq + 1
-        ):
+        # Home applied it now, or before (a file, or a reply lost on the way).
+        already = status == 409 and reply.get("applied", 0) >= home.acked_seq + 1
+        if status == 200 or already:
             Instance.objects.filter(pk=home.pk).update(
                 acked_seq=home.acked_seq + 1, last_sync_at=timezone.now()
             )
-            sent += count
+            sent += 0 if already else count
             continue
         raise BundleRefused(str(reply.get("detail") or status))
     # Pull home's bundles until nothing waits.
