@@ -25,6 +25,7 @@ def test_field_decision_on_superseded_assessment_is_kept_and_flagged(
     _data, package = export(w)
     waiting = Risk.objects.get(pk=risks["waiting"].pk)
     first = waiting.current_assessment
+    assert first is not None
     # What the field decided, in the form its bundle carries it.
     with transaction.atomic():
         decision = services.decision_accept(
