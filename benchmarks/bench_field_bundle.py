@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import random
 import sys
 import tempfile
 import time
@@ -33,6 +34,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+WORDS = (
+    "voertuig schoof weg op ijzel bij de poort patrouille zag losliggende "
+    "munitie naast de weg generator lekte brandstof in de opslag looppad "
+    "glad in de ochtend schutter struikelde tijdens nachtoefening radio "
+    "viel uit bij controlepost koeling van de container faalde"
+).split()
 LINK_BITS = 256_000
 RTT = 0.6
 BATCH = 200
@@ -48,6 +55,7 @@ def main() -> None:
     from missionsafety.risks import services
     from missionsafety.testing import build_world
 
+    rng = random.Random(14)
     w = build_world()
     risks = [
         services.risk_create(
@@ -73,14 +81,14 @@ def main() -> None:
                 title=f"Bijna-ongeval {n}",
                 actual_category=0,
                 potential_category=1,
-                description="Voertuig schoof weg op ijzel bij de poort.",
+                description=" ".join(rng.choice(WORDS) for _ in range(30)),
             )
         for n in range(150):
             observation_submit(
                 actor=w.coy_leader,
                 deployment=w.dep,
                 title=f"Waarneming {n}",
-                observation="Looppaden zijn glad in de ochtend.",
+                observation=" ".join(rng.choice(WORDS) for _ in range(40)),
             )
         for risk in risks:
             services.risk_update(

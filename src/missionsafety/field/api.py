@@ -68,7 +68,7 @@ def push(request: HttpRequest, instance: str) -> HttpResponse:
 
 @router.get("/field/{instance}/pull", include_in_schema=False)
 def pull(
-    request: HttpRequest, instance: str, after: int, limit: int = 200
+    request: HttpRequest, instance: str, after: int = 0, limit: int = 200
 ) -> HttpResponse:
     """The bundle after ``after``: sent again if it was made already, else the
     next one (204 when nothing waits)."""
