@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from missionsafety.audit.models import ChangeRecord
 from missionsafety.audit.services import verify_chain
@@ -26,7 +27,7 @@ def home(world: Any) -> Any:
 def _refused(data: bytes, reason: str) -> None:
     records = ChangeRecord.objects.count()
     titles = list(Risk.objects.values_list("title", flat=True))
-    with pytest.raises(BundleRefused) as exc:
+    with translation.override("en"), pytest.raises(BundleRefused) as exc:
         bundle_apply(data=data)
     assert reason in exc.value.message
     assert ChangeRecord.objects.count() == records
