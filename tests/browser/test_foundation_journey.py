@@ -91,6 +91,5 @@ def test_htmx_filter_and_api_docs_work_under_the_csp(
         in page.locator("#results").inner_text()
     )
     page.goto(f"{live_server.url}/api/v1/docs")
-    # The interface is a large script; a busy machine needs more than the default.
-    page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
+    page.wait_for_selector(".swagger-ui .info .title")
     assert "Mission Safety API" in page.locator(".swagger-ui .info .title").inner_text()
