@@ -5,9 +5,9 @@
 #   make bench  benchmark at scale 0.1 on SQLite and PostgreSQL (BENCH_ARGS="--scale 1")
 UV := $(shell sh scripts/ensure-uv.sh)
 PORT ?= 8000
-APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports
+APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports field
 
-.PHONY: demo test install lint typecheck format messages bench worker browser fuzz
+.PHONY: demo test install lint typecheck format messages bench worker browser fuzz field
 
 install:
 	$(UV) sync --frozen
@@ -48,6 +48,14 @@ messages: install
 	  (cd src/missionsafety/$$app && ../../../.venv/bin/django-admin makemessages -l nl -l en --no-obsolete --no-location --settings=missionsafety.test_settings --pythonpath=../.. >/dev/null) || exit 1; \
 	done
 	cd src/missionsafety && ../../.venv/bin/django-admin compilemessages --settings=missionsafety.test_settings --pythonpath=.. >/dev/null
+
+# A field instance from a package made at home (see docs/field-instance.md):
+#   make field PACKAGE=efp-r12.msf [FIELD_DIR=field-data PORT=8000]
+FIELD_DIR ?= field-data
+field: install
+	@test -n "$(PACKAGE)" || (echo "usage: make field PACKAGE=FILE" && exit 1)
+	MISSIONSAFETY_DATA_DIR=$(FIELD_DIR) $(UV) run missionsafety field init $(PACKAGE)
+	MISSIONSAFETY_DATA_DIR=$(FIELD_DIR) $(UV) run gunicorn missionsafety.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
 
 worker: install
 	$(UV) run missionsafety worker

@@ -93,6 +93,7 @@ def _add_routers() -> None:
     from missionsafety.deployments.api import router as deployments
     from missionsafety.evaluations.api import router as evaluations
     from missionsafety.feedback.api import router as feedback
+    from missionsafety.field.api import router as field
     from missionsafety.lessons.api import router as lessons
     from missionsafety.occurrences.api import router as occurrences
     from missionsafety.organisations.api import router as organisations
@@ -107,6 +108,7 @@ def _add_routers() -> None:
     api.add_router("", lessons)
     api.add_router("", evaluations)
     api.add_router("", reports)
+    api.add_router("", field)
 
 
 _add_routers()

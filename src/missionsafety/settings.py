@@ -74,6 +74,16 @@ SECRET_KEY = _secret_key()
 # checkpoints). It lives outside the database: someone who can write the
 # database but not read this key cannot rewrite the chain unnoticed.
 AUDIT_KEY = _generated_once("AUDIT_KEY", "audit_key")
+# A field instance's number (0 on home): its risk numbers are taken from a
+# block of its own (see docs/field-instance.md); written by "field init".
+_field_number_file = DATA_DIR / "field_instance_number"
+FIELD_INSTANCE_NUMBER = envint(
+    "FIELD_INSTANCE_NUMBER",
+    int(_field_number_file.read_text().strip() or 0)
+    if _field_number_file.exists()
+    else 0,
+)
+RISK_NUMBER_BLOCK = 10_000
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -88,6 +98,7 @@ INSTALLED_APPS = [
     "missionsafety.evaluations",
     "missionsafety.audit",
     "missionsafety.reports",
+    "missionsafety.field",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

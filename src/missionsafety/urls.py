@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("missionsafety.lessons.urls")),
     path("", include("missionsafety.evaluations.urls")),
     path("", include("missionsafety.reports.urls")),
+    path("", include("missionsafety.field.urls")),
 ]

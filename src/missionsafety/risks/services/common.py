@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
+from django.conf import settings
 from django.db.models import F, Field, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,8 +47,14 @@ def next_number(deployment: Deployment) -> int:
     # Lock the deployment row so two new risks cannot take the same number
     # (FOR NO KEY UPDATE: foreign-key checks of other writers go on).
     Deployment.objects.select_for_update(no_key=True).filter(pk=deployment.pk).first()
-    last = Risk.objects.filter(deployment=deployment).aggregate(m=Max("number"))["m"]
-    return (last or 0) + 1
+    # Each instance numbers in its own block (home 1-9999, field instance n
+    # from n × 10,000), so that risks made apart never share a number.
+    block = settings.RISK_NUMBER_BLOCK
+    low = settings.FIELD_INSTANCE_NUMBER * block
+    last = Risk.objects.filter(
+        deployment=deployment, number__gte=low, number__lt=low + block
+    ).aggregate(m=Max("number"))["m"]
+    return (last or low) + 1
 
 
 def save_risk(risk: Risk, fields: list[str]) -> None:
