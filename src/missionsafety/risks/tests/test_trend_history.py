@@ -134,9 +134,7 @@ def test_the_history_costs_the_same_queries_for_a_larger_register(
 ) -> None:
     def run() -> None:
         trends.open_risks_per_level(user=world.bde13_safety, deployment=world.dep)
-        trends.overdue_controls_per_party(
-            user=world.bde13_safety, deployment=world.dep
-        )
+        trends.overdue_controls_per_party(user=world.bde13_safety, deployment=world.dep)
 
     make_risk(world, title="Eerste")
     run()  # warm the content type cache
