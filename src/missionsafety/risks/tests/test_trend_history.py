@@ -126,7 +126,7 @@ def test_the_charts_and_their_tables_are_on_the_deployment_page_and_overview(
         assert "No overdue controls in these weeks." in section
     client.cookies.load({"missionsafety_language": "nl"})
     text = client.get(reverse("reports:dashboard")).content.decode()
-    assert "Open risico's per restrisiconiveau" in text
+    assert "Open risico’s per restrisiconiveau" in text
 
 
 def test_the_history_costs_the_same_queries_for_a_larger_register(
