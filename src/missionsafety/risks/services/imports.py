@@ -265,8 +265,8 @@ def _context(*, user: Any, deployment: Deployment) -> _Context:
             "owner_party__organisation", "risk__owner_party"
         )
     }
-    for c in controls.values():
-        c.deployment = deployment  # asked for its parties by the ownership rule
+    for control in controls.values():
+        control.deployment = deployment  # asked for its parties by the rule
     return _Context(
         deployment=deployment,
         matrix=authority.matrix_of(deployment),
