@@ -138,7 +138,7 @@ def test_the_history_costs_the_same_queries_for_a_larger_register(
 
     make_risk(world, title="Eerste")
     run()  # warm the content type cache
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         run()
     for n in range(15):
         risk = make_risk(world, title=f"Risico {n}")
@@ -151,5 +151,5 @@ def test_the_history_costs_the_same_queries_for_a_larger_register(
             owner_party=world.party_bde13,
         )
     Control.objects.update(due_date=timezone.localdate() - datetime.timedelta(20))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         run()
