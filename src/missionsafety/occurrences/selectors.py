@@ -347,7 +347,11 @@ def occurrences_per_month_and_category(
         .annotate(n=Count("id"))
         .order_by()
     ):
-        day = month.date() if isinstance(month, datetime.datetime) else month
+        # An aware month start comes back in UTC: its local date is the 1st.
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month) if timezone.is_aware(month) else month
+            month = month.date()
+        day = month
         counts[(day, category)] = counts.get((day, category), 0) + n
     numbers = sorted({category for _month, category in counts})
     chart = StackedChart(

@@ -21,6 +21,7 @@ def test_counts_per_month_and_category_in_one_query(
 ) -> None:
     bulk_occurrences(world.dep, world.bn, 7)  # categories 0 1 2 3 4 0 1
     bulk_occurrences(world.other, world.bde43, 3)  # another deployment
+    occurrences_per_month_and_category(user=world.bde13_safety)  # whose scope
     with translation.override("en"), django_assert_num_queries(1):
         chart = occurrences_per_month_and_category(
             user=world.bde13_safety, deployment=world.dep
