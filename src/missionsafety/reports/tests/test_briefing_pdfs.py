@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from missionsafety.occurrences.services import rebuild_month_counts
 from missionsafety.occurrences.tests.factories import bulk_occurrences
 from missionsafety.risks import services
 from missionsafety.risks.tests.factories import assess, make_risk
@@ -98,6 +99,7 @@ def test_risk_picture_in_both_languages(
     stopped = make_risk(world, title="Konvooi over de E67")
     assess(world, stopped)
     bulk_occurrences(world.dep, world.bn, 2)
+    rebuild_month_counts()
     client = client_for(world.bde13_safety)
     client.cookies.load({"missionsafety_language": language})
     response = client.get(
