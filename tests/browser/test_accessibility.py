@@ -46,6 +46,7 @@ MISSING = "/deployments/999999/"  # the "not found" page
 NOT_PAGES = {
     "audit:deployment_csv",
     "evaluations:agreement_pdf",
+    "feedback:attachment",
     "lessons:attachment",
     "lessons:suggest",
     "occurrences:attachment",

@@ -126,3 +126,7 @@ def test_register_and_deployment_print_without_navigation(
         assert furniture not in deployment
     assert "EFP-R12" in deployment
     assert "Afgedrukt" in deployment
+    # The trend charts print with their tables, collapsed on the screen.
+    assert "Open risico’s per restrisiconiveau" in deployment
+    assert "Beheersmaatregelen over de termijn per partij" in deployment
+    assert "week tot en met" in deployment

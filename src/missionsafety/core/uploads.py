@@ -8,12 +8,14 @@ name is unguessable; the original name stays in the database.
 from __future__ import annotations
 
 import codecs
+import mimetypes
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from missionsafety.core.exceptions import ValidationError
@@ -123,3 +125,38 @@ def stored_name(folder: str, filename: str) -> str:
     """An unguessable name under ``folder`` that keeps the file's extension."""
     suffix = Path(filename).suffix.lower()[:8]
     return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def store_attachment(attachment: Any, upload: Any) -> Any:
+    """Save an attachment (an ``AttachmentBase``) and its checked upload: the
+    file under an unguessable name, then the row; no file is left behind when
+    the row cannot be saved."""
+    attachment.file.save(upload.name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_response(attachment: Any, *, inline_images: bool = True) -> FileResponse:
+    """The stored file of an attachment the reader may see (the caller found it
+    through its selector): images shown in the page, other files downloaded,
+    never sniffed; 404 when the file is gone."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = attachment.content_type or (
+        mimetypes.guess_type(attachment.filename)[0] or "application/octet-stream"
+    )
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not (inline_images and attachment.is_image),
+        filename=attachment.filename,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+
 
 def targets(w: Any) -> dict[str, dict[str, Any]]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import TestCase
 
     from missionsafety.feedback.models import Notification
-    from missionsafety.feedback.services import thread_open
+    from missionsafety.feedback.services import thread_open, thread_reply
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         thread = thread_open(
@@ -22,6 +25,13 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
             body="Is de winteruitrusting voor R12 op tijd geleverd?",
             due_date=w.today + datetime.timedelta(days=5),
         )
+    reply = thread_reply(
+        actor=w.clas_safety,
+        thread=thread,
+        body="Zie de foto van de pallets.",
+        uploads=[SimpleUploadedFile("pallets.png", PNG, "image/png")],
+    )
+    attachment = reply.attachments.get()
     notification = Notification.objects.filter(recipient=w.clas_safety).first()
     assert notification is not None  # the thread above notified CLAS
     thread_kw = {"pk": thread.pk}
@@ -76,6 +86,17 @@ def targets(w: Any) -> dict[str, dict[str, Any]]:
             "status": 405,
             "methods": ["post"],
             "data": {"body": "lek"},
+        },
+        "api:post_thread_message_with_file": {
+            "kwargs": {"thread_id": thread.pk},
+            "status": 405,
+            "methods": ["post"],
+            "data": {"body": "lek"},
+        },
+        "feedback:attachment": {"kwargs": {"pk": attachment.pk}, "methods": ["get"]},
+        "api:download_thread_attachment": {
+            "kwargs": {"attachment_id": attachment.pk},
+            "methods": ["get"],
         },
         "api:list_notifications": {"kwargs": {}, "public": True, "methods": ["get"]},
     }

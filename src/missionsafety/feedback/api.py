@@ -3,19 +3,39 @@
 import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from missionsafety.core.api import ErrorOut, InSchema, Paging, api_user
 from missionsafety.core.exceptions import ValidationError
+from missionsafety.core.uploads import attachment_response
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.feedback import services
-from missionsafety.feedback.models import Thread
-from missionsafety.feedback.selectors import inbox, thread_get, thread_list
+from missionsafety.feedback.models import Message, MessageAttachment, Thread
+from missionsafety.feedback.selectors import (
+    inbox,
+    message_attachment_get,
+    thread_get,
+    thread_list,
+)
 from missionsafety.feedback.subjects import resolve_subject, subject_ref
 from missionsafety.organisations.models import Organisation
 
 router = Router(tags=["feedback"])
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(..., alias="original_name")
+    content_type: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: MessageAttachment) -> str:
+        return f"/api/v1/threads/attachments/{obj.pk}"
 
 
 class MessageOut(Schema):
@@ -25,6 +45,11 @@ class MessageOut(Schema):
     organisation: str = Field(..., alias="party.organisation.short_name")
     body: str
     created_at: datetime.datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Message) -> list:  # type: ignore[type-arg]
+        return list(obj.attachments.all())
 
 
 class ThreadOut(Schema):
@@ -145,6 +170,43 @@ def post_thread_message(  # type: ignore[no-untyped-def]
     thread = thread_get(user=user, pk=thread_id)
     services.thread_reply(actor=user, thread=thread, body=payload.body)
     return Status(201, thread_get(user=user, pk=thread_id))
+
+
+@router.post(
+    "/threads/{thread_id}/messages/with-file",
+    response={201: ThreadDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def post_thread_message_with_file(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    thread_id: int,
+    body: str = Form(""),
+    file: UploadedFile | None = File(None),  # noqa: B008
+):
+    """A message with a photo or document (multipart fields ``body`` and
+    ``file``): the same checks as an occurrence's attachments."""
+    user = api_user(request)
+    thread = thread_get(user=user, pk=thread_id)
+    if file is None:
+        raise ValidationError({"file": gettext("Choose a photo or document.")})
+    try:
+        services.thread_reply(actor=user, thread=thread, body=body, uploads=[file])
+    except ValidationError as exc:
+        errors = getattr(exc, "message_dict", None)
+        if not errors or "attachment" not in errors:
+            raise
+        # The form calls the file "attachment"; this endpoint calls it "file".
+        errors["file"] = errors.pop("attachment")
+        raise ValidationError(errors) from exc
+    return Status(201, thread_get(user=user, pk=thread_id))
+
+
+@router.get("/threads/attachments/{attachment_id}", response={404: ErrorOut})
+def download_thread_attachment(  # type: ignore[no-untyped-def]
+    request: HttpRequest, attachment_id: int
+):
+    """The file of a thread's message, for whoever may see the thread."""
+    user = api_user(request)
+    return attachment_response(message_attachment_get(user=user, pk=attachment_id))
 
 
 @router.get("/notifications", response=list[NotificationOut])

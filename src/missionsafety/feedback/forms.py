@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missionsafety.deployments.models import Party
 from missionsafety.feedback.models import NotificationKind, Thread
+from missionsafety.risks.files import ALLOWED
 
 
 class DateInput(forms.DateInput):
@@ -69,6 +70,12 @@ class ThreadForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("your answer"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = forms.FileField(
+        label=_("photo or document"),
+        required=False,
+        help_text=ALLOWED.description,
+        widget=forms.ClearableFileInput(attrs={"accept": ALLOWED.accept}),
     )
 
 

@@ -11,7 +11,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.models import TimeStampedModel, VersionedModel
+from missionsafety.core.models import (
+    AttachmentBase,
+    TimeStampedModel,
+    VersionedModel,
+)
 from missionsafety.core.permissions import DeploymentScopedQuerySet
 
 
@@ -160,6 +164,30 @@ class Message(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.body[:80]
+
+
+class MessageAttachment(AttachmentBase):
+    """A photo or document sent with a message of a thread; seen by whoever
+    sees the thread, served only through a checked view."""
+
+    STORAGE_FOLDER = "threads"
+
+    message = models.ForeignKey(
+        Message,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = DeploymentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["message", "id"]
 
 
 class NotificationKind(models.TextChoices):

@@ -13,6 +13,7 @@ from missionsafety.deployments.models import Party
 from missionsafety.feedback.models import (
     EmailPreference,
     Message,
+    MessageAttachment,
     Notification,
     NotificationKind,
     Thread,
@@ -87,14 +88,19 @@ def thread_get(*, user: Any, pk: Any) -> Thread:
         _thread_qs(user).prefetch_related(
             Prefetch(
                 "messages",
-                queryset=Message.objects.select_related(
-                    "author", "party__organisation"
-                ).order_by("created_at", "id"),
+                queryset=Message.objects.select_related("author", "party__organisation")
+                .prefetch_related("attachments")
+                .order_by("created_at", "id"),
             )
         ),
         user,
         pk=pk,
     )
+
+
+def message_attachment_get(*, user: Any, pk: Any) -> MessageAttachment:
+    """A file of a thread's message, for whoever may see the thread; else 404."""
+    return get_visible(MessageAttachment.objects.all(), user, pk=pk)
 
 
 def overdue_threads_of_organisation(*, user: Any, organisation: Any) -> list[Thread]:

@@ -19,15 +19,18 @@ from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.core.permissions import acting_parties, can, require_writer
+from missionsafety.core.uploads import store_attachment
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.feedback.models import (
     EmailPreference,
     Message,
+    MessageAttachment,
     Notification,
     NotificationKind,
     Thread,
 )
 from missionsafety.feedback.subjects import content_type_for
+from missionsafety.risks.files import check_attachment
 
 log = logging.getLogger(__name__)
 
@@ -393,8 +396,11 @@ def thread_open(
 
 
 @transaction.atomic
-def thread_reply(*, actor: Any, thread: Thread, body: str) -> Message:
-    """Answer (the asked party) or follow up (the asking party)."""
+def thread_reply(
+    *, actor: Any, thread: Thread, body: str, uploads: Iterable[Any] = ()
+) -> Message:
+    """Answer (the asked party) or follow up (the asking party), with photos or
+    documents if any (the same checks as an occurrence's attachments)."""
     require_writer(actor)
     thread = (
         # Only the thread row (not the joined deployment and parties), and
@@ -410,6 +416,8 @@ def thread_reply(*, actor: Any, thread: Thread, body: str) -> Message:
         raise ValidationError(_("This thread is closed."))
     if not (body or "").strip():
         raise ValidationError({"body": _("Write your answer.")})
+    uploads = list(uploads)
+    content_types = [check_attachment(upload) for upload in uploads]
     mine = {p.pk for p in acting_parties(actor, thread.deployment)}
     if not can(actor, thread.deployment, *WRITING_ROLES) or not mine & {
         thread.from_party_id,
@@ -441,6 +449,28 @@ def thread_reply(*, actor: Any, thread: Thread, body: str) -> Message:
     thread.status = new_status
     thread.version += 1
     record_change(actor=actor, obj=message, action="create", after=snapshot(message))
+    for upload, content_type in zip(uploads, content_types, strict=True):
+        attachment = store_attachment(
+            MessageAttachment(
+                message=message,
+                deployment=thread.deployment,
+                original_name=(upload.name or "file")[-200:],
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=actor,
+            ),
+            upload,
+        )
+        record_change(
+            actor=actor,
+            obj=message,
+            action="add_attachment",
+            after={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "size": attachment.size,
+            },
+        )
     if before != new_status:
         record_change(
             actor=actor,

@@ -11,6 +11,11 @@ urlpatterns = [
     path("threads/<int:pk>/reply/", views.thread_reply, name="thread_reply"),
     path("threads/<int:pk>/close/", views.thread_close, name="thread_close"),
     path(
+        "threads/attachments/<int:pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
         "deployments/<int:deployment_pk>/threads/new/",
         views.thread_new,
         name="thread_new",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.permissions import acting_parties, can, is_read_only
 from missionsafety.core.selectors import paginate
+from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import (
     AuthedRequest,
     render_page,
@@ -28,6 +29,7 @@ from missionsafety.feedback.models import NotificationKind, Thread
 from missionsafety.feedback.selectors import (
     email_preferences,
     inbox,
+    message_attachment_get,
     notification_get,
     thread_get,
     thread_list,
@@ -169,12 +171,16 @@ def thread_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def thread_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     thread = thread_get(user=request.user, pk=pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
+        upload = form.cleaned_data.get("attachment")
         result = run_service(
             form,
             lambda: services.thread_reply(
-                actor=request.user, thread=thread, body=form.cleaned_data["body"]
+                actor=request.user,
+                thread=thread,
+                body=form.cleaned_data["body"],
+                uploads=[upload] if upload else [],
             ),
         )
         if result is not None:
@@ -184,6 +190,12 @@ def thread_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     context = _thread_context(request, thread, form)
     context["reply_form"] = form
     return render(request, "feedback/thread.html", context, status=422)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve a thread's file to those who may see the thread; never a public URL."""
+    return attachment_response(message_attachment_get(user=request.user, pk=pk))
 
 
 @login_required

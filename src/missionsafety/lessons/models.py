@@ -24,7 +24,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.models import TimeStampedModel, VersionedModel
+from missionsafety.core.models import (
+    AttachmentBase,
+    VersionedModel,
+)
 from missionsafety.core.permissions import (
     DeploymentScopedQuerySet,
     current_memberships,
@@ -379,7 +382,7 @@ class AttachmentQuerySet(models.QuerySet["Attachment"]):
         return self.filter(observation__in=Observation.objects.visible_to(user))
 
 
-class Attachment(TimeStampedModel):
+class Attachment(AttachmentBase):
     """A small file kept with an observation, outside the database."""
 
     observation = models.ForeignKey(
@@ -388,17 +391,9 @@ class Attachment(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    # The name the file had: called ``name`` here since the first version.
+    original_name = None  # type: ignore[assignment]
     name = models.CharField(_("name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = AttachmentQuerySet.as_manager()
 
@@ -407,8 +402,12 @@ class Attachment(TimeStampedModel):
         verbose_name_plural = _("attachments")
         ordering = ["created_at"]
 
-    def __str__(self) -> str:
-        return self.name
+    def storage_folder(self) -> str:
+        return f"lessons/{self.observation_id}"
+
+    @property
+    def filename(self) -> str:
+        return str(self.name)
 
     @property
     def deployment_id(self) -> int:

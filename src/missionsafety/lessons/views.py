@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import get_visible, paginate
+from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.lessons import search, selectors, services
@@ -293,18 +294,7 @@ def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = selectors.attachment_get(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment, inline_images=False)
 
 
 # -- lessons -----------------------------------------------------------------

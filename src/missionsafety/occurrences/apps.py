@@ -48,10 +48,16 @@ def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any]:
 
     from missionsafety.core.permissions import can
     from missionsafety.occurrences.rules import REPORTING_ROLES
-    from missionsafety.occurrences.selectors import occurrence_trend
+    from missionsafety.occurrences.selectors import (
+        occurrence_trend,
+        occurrences_per_month_and_category,
+    )
 
     return {
         "trend": occurrence_trend(user=request.user, deployment=deployment),
+        "chart": occurrences_per_month_and_category(
+            user=request.user, deployment=deployment
+        ),
         "list_url": reverse("occurrences:list", args=[deployment.pk]),
         "report_url": reverse("occurrences:report", args=[deployment.pk])
         if can(request.user, deployment, *REPORTING_ROLES)
@@ -62,9 +68,13 @@ def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any]:
 def _dashboard_panel(request: Any, obj: Any) -> dict[str, Any]:
     from django.urls import reverse
 
-    from missionsafety.occurrences.selectors import occurrence_trend
+    from missionsafety.occurrences.selectors import (
+        occurrence_trend,
+        occurrences_per_month_and_category,
+    )
 
     return {
         "trend": occurrence_trend(user=request.user),
+        "chart": occurrences_per_month_and_category(user=request.user),
         "list_url": reverse("occurrences:mine"),
     }

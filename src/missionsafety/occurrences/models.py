@@ -10,7 +10,11 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.models import TimeStampedModel, VersionedModel
+from missionsafety.core.models import (
+    AttachmentBase,
+    TimeStampedModel,
+    VersionedModel,
+)
 from missionsafety.core.permissions import DeploymentScopedQuerySet
 from missionsafety.core.uploads import stored_name
 
@@ -391,8 +395,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return stored_name("occurrences", filename)
 
 
-class Attachment(TimeStampedModel):
+class Attachment(AttachmentBase):
     """A photo or document of an occurrence, served only through a checked view."""
+
+    STORAGE_FOLDER = "occurrences"
 
     occurrence = models.ForeignKey(
         Occurrence,
@@ -403,17 +409,6 @@ class Attachment(TimeStampedModel):
     deployment = models.ForeignKey(
         "deployments.Deployment", on_delete=models.CASCADE, related_name="+"
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = DeploymentScopedQuerySet.as_manager()
 
@@ -421,13 +416,6 @@ class Attachment(TimeStampedModel):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["occurrence", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
     def delete_file(self) -> Any:
         if self.file:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Count,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -312,3 +313,58 @@ def occurrence_trend(
         "total": sum(r["total"] for r in table),
         "serious": serious,
     }
+
+
+CATEGORY_COLOURS = ("#7f7f7f", "#3d6b47", "#c9a227", "#b55d1c", "#9b2226")
+
+
+def occurrences_per_month_and_category(
+    *, user: Any, deployment: Any = None, months: int = 6
+) -> dict[str, Any]:
+    """Occurrences per month and actual category over the last months, as a
+    stacked chart with its table (one grouped query, whatever the number)."""
+    from django.db.models.functions import TruncMonth
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from missionsafety.core.charts import Series, StackedChart
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for _i in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    month_keys = [first]
+    for _i in range(months - 1):
+        month_keys.append((month_keys[-1] + datetime.timedelta(days=32)).replace(day=1))
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
+    qs = Occurrence.objects.visible_to(user).filter(occurred_at__gte=start)
+    if deployment is not None:
+        qs = qs.filter(deployment=deployment)
+    counts: dict[tuple[datetime.date, int], int] = {}
+    for month, category, n in (
+        qs.annotate(month=TruncMonth("occurred_at"))
+        .values_list("month", "actual_category")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        # An aware month start comes back in UTC: its local date is the 1st.
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month) if timezone.is_aware(month) else month
+            month = month.date()
+        day = month
+        counts[(day, category)] = counts.get((day, category), 0) + n
+    numbers = sorted({category for _month, category in counts})
+    chart = StackedChart(
+        title=_("Occurrences per month and category"),
+        periods=[date_format(m, "F Y") for m in month_keys],
+        short=[date_format(m, "M y") for m in month_keys],
+        series=[
+            Series(
+                label=_("category %(n)s") % {"n": n},
+                values=[counts.get((m, n), 0) for m in month_keys],
+                colour=CATEGORY_COLOURS[n] if n < len(CATEGORY_COLOURS) else "",
+            )
+            for n in numbers
+        ],
+    )
+    return chart.as_context()

@@ -18,6 +18,7 @@ from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.core.permissions import can, require, require_writer
 from missionsafety.core.services import check_all, require_text, update_versioned
+from missionsafety.core.uploads import store_attachment
 from missionsafety.deployments.models import Deployment
 from missionsafety.occurrences.files import check_attachment
 from missionsafety.occurrences.models import (
@@ -697,8 +698,7 @@ def _store_attachment(
         size=upload.size,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name, upload, save=False)
-    attachment.save()
+    store_attachment(attachment, upload)
     record_change(
         actor=actor,
         obj=occurrence,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 import uuid
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missionsafety.core.permissions import can, is_read_only
+from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import (
     AuthedRequest,
     render_page,
@@ -446,19 +446,4 @@ def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a stored file to those who may see its occurrence; never a public URL."""
     attachment = attachment_get(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    content_type = attachment.content_type or (
-        mimetypes.guess_type(attachment.original_name)[0] or "application/octet-stream"
-    )
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment)

@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from missionsafety.core.text import spreadsheet_cell
 from missionsafety.deployments.models import Deployment, Party
@@ -16,18 +18,23 @@ from missionsafety.risks.models import Control, Decision, Risk
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: Any, first: bool) -> None:
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append([spreadsheet_cell(name) for name in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    """One sheet, streamed: a write-only workbook keeps no cell objects, and
+    only the header row carries a style (one shared bold font)."""
+    ws = wb.create_sheet(title[:31])
     ws.freeze_panes = "A2"
-    for row in rows:
-        ws.append([spreadsheet_cell("" if v is None else v) for v in row])
-    for column, name in zip(ws.columns, header, strict=False):
-        ws.column_dimensions[column[0].column_letter].width = min(
+    for index, name in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = min(
             60, max(10, len(name) + 2)
         )
+    bold = Font(bold=True)
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(ws, value=spreadsheet_cell(name))
+        cell.font = bold
+        cells.append(cell)
+    ws.append(cells)
+    for row in rows:
+        ws.append([spreadsheet_cell("" if v is None else v) for v in row])
 
 
 def _date(value: Any) -> Any:
@@ -60,7 +67,7 @@ def register_workbook(*, user: Any, deployment: Deployment) -> bytes:
         )
         .order_by("risk__number", "decided_at")
     )
-    wb = Workbook()
+    wb = Workbook(write_only=True)
 
     def risk_row(r: Risk) -> list[Any]:
         a = r.current_assessment

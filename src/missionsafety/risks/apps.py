@@ -28,10 +28,16 @@ class RisksConfig(AppConfig):
             template="risks/_organisation_panel.html",
             context=views.organisation_panel,
         )
-        for slot, order in (("deployment", 15), ("dashboard", 20), ("briefing", 25)):
+        for slot, order in (("deployment", 15), ("dashboard", 20)):
             register_panel(
                 slot=slot,
                 order=order,
                 template="risks/_trends_panel.html",
                 context=trends.trend_panel,
             )
+        register_panel(
+            slot="briefing",
+            order=25,
+            template="risks/_trends_panel.html",
+            context=trends.briefing_trend_panel,
+        )

@@ -11,7 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.i18n import BilingualNameMixin, ShippedTextsMixin, pick
-from missionsafety.core.models import TimeStampedModel, VersionedModel
+from missionsafety.core.models import (
+    AttachmentBase,
+    TimeStampedModel,
+    VersionedModel,
+)
 from missionsafety.core.permissions import DeploymentScopedQuerySet
 
 
@@ -816,9 +820,11 @@ def attachment_path(instance: RiskAttachment, filename: str) -> str:
     return stored_name("risks", filename)
 
 
-class RiskAttachment(TimeStampedModel):
+class RiskAttachment(AttachmentBase):
     """A document or photo of a risk or one of its controls (a support plan, the
     evidence that a control was implemented), served only through a checked view."""
+
+    STORAGE_FOLDER = "risks"
 
     risk = models.ForeignKey(
         Risk,
@@ -837,17 +843,6 @@ class RiskAttachment(TimeStampedModel):
     deployment = models.ForeignKey(
         "deployments.Deployment", on_delete=models.CASCADE, related_name="+"
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = DeploymentScopedQuerySet.as_manager()
 
@@ -855,10 +850,3 @@ class RiskAttachment(TimeStampedModel):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["risk", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

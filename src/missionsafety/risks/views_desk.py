@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import ConflictError
 from missionsafety.core.permissions import can
+from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import AuthedRequest, run_service
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.risks import selectors, services
@@ -218,16 +219,4 @@ def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
 def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
     """Serve a stored file to those who may see its risk; never a public URL."""
     attachment = selectors.attachment_get(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type or "application/octet-stream",
-        as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment)

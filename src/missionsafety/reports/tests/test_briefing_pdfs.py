@@ -10,6 +10,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from missionsafety.occurrences.services import rebuild_month_counts
+from missionsafety.occurrences.tests.factories import bulk_occurrences
 from missionsafety.risks import services
 from missionsafety.risks.tests.factories import assess, make_risk
 
@@ -63,8 +65,26 @@ def accepted(world: Any) -> Any:
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("nl", ["Risicobeeld", "Fase", "pagina 1 van"]),
-        ("en", ["Risk picture", "Phase", "page 1 of"]),
+        (
+            "nl",
+            [
+                "Risicobeeld",
+                "Fase",
+                "pagina 1 van",
+                "Voorvallen per maand en categorie",
+                "Aanvaardingen die per week verlopen",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Risk picture",
+                "Phase",
+                "page 1 of",
+                "Occurrences per month and category",
+                "Acceptances expiring per week",
+            ],
+        ),
     ],
 )
 def test_risk_picture_in_both_languages(
@@ -78,6 +98,8 @@ def test_risk_picture_in_both_languages(
     settings.DOCUMENT_MARKING = "DEPARTEMENTAAL VERTROUWELIJK"
     stopped = make_risk(world, title="Konvooi over de E67")
     assess(world, stopped)
+    bulk_occurrences(world.dep, world.bn, 2)
+    rebuild_month_counts()
     client = client_for(world.bde13_safety)
     client.cookies.load({"missionsafety_language": language})
     response = client.get(

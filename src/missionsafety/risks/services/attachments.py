@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from missionsafety.audit.services import record_change
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.permissions import require
+from missionsafety.core.uploads import store_attachment
 from missionsafety.risks.files import check_attachment
 from missionsafety.risks.models import Control, Risk, RiskAttachment
 from missionsafety.risks.services.common import EDIT_ROLES
@@ -33,12 +34,7 @@ def risk_attachment_add(
         size=upload.size,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name, upload, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
+    store_attachment(attachment, upload)
     record_change(
         actor=actor,
         obj=control or risk,

@@ -132,6 +132,31 @@ def _refuse(control: Control) -> NotAllowed:
     )
 
 
+def change_refusal(actor: Any, control: Control, fields: set[str]) -> NotAllowed | None:
+    """Why ``actor`` may not change these fields of a control, or None.
+
+    The control's own party changes it; the risk's owner and the deployment's
+    safety officers may also hand it to another party. The import's preview
+    asks the same question, so that its apply refuses nothing it accepted.
+    """
+    if not fields:
+        return None
+    owner = may_change(actor, control)
+    reassigning = "owner_party" in fields
+    if not owner and not (reassigning and may_reassign(actor, control)):
+        return _refuse(control)
+    if fields - {"owner_party"} and not owner:
+        return _refuse(control)
+    if reassigning and not may_reassign(actor, control):
+        return NotAllowed(
+            _(
+                "Only the risk's owner and the deployment's safety officers hand a "
+                "control to another party."
+            )
+        )
+    return None
+
+
 @transaction.atomic
 def control_add(
     *,
@@ -193,19 +218,10 @@ def control_update(
         for name, value in changes.items()
         if _raw(value) != _raw(getattr(control, name))
     }
-    owner = may_change(actor, control)
+    refusal = change_refusal(actor, control, set(changes))
+    if refusal is not None:
+        raise refusal
     reassigning = "owner_party" in changes
-    if not owner and not (reassigning and may_reassign(actor, control)):
-        raise _refuse(control)
-    if set(changes) - {"owner_party"} and not owner:
-        raise _refuse(control)
-    if reassigning and not may_reassign(actor, control):
-        raise NotAllowed(
-            _(
-                "Only the risk's owner and the deployment's safety officers hand a "
-                "control to another party."
-            )
-        )
     if reassigning:
         check_party(deployment, changes["owner_party"], "owner_party")
     if "due_date" in changes:

@@ -42,6 +42,7 @@ from missionsafety.risks.models import (
 )
 from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES
 from missionsafety.risks.services.controls import (
+    change_refusal,
     check_due,
     control_add,
     control_update,
@@ -239,6 +240,7 @@ class _Context:
     risks: dict[int, Risk]
     controls: dict[int, Control]
     may_assess: bool
+    user: Any = None
 
 
 def _context(*, user: Any, deployment: Deployment) -> _Context:
@@ -260,9 +262,11 @@ def _context(*, user: Any, deployment: Deployment) -> _Context:
     controls = {
         c.pk: c
         for c in Control.objects.filter(deployment=deployment).select_related(
-            "owner_party__organisation", "risk"
+            "owner_party__organisation", "risk__owner_party"
         )
     }
+    for control in controls.values():
+        control.deployment = deployment  # asked for its parties by the rule
     return _Context(
         deployment=deployment,
         matrix=authority.matrix_of(deployment),
@@ -271,6 +275,7 @@ def _context(*, user: Any, deployment: Deployment) -> _Context:
         risks=risks,
         controls=controls,
         may_assess=can(user, deployment, *ASSESS_ROLES),
+        user=user,
     )
 
 
@@ -626,6 +631,13 @@ def _control_row(
         changes["status"] = status
     if not changes:
         return {**row, "action": "unchanged", "reference": risk.reference}
+    # The same rule as the apply's control_update: who may change this
+    # control, and who may hand it to another party.
+    refusal = change_refusal(ctx.user, control, set(changes))
+    if refusal is not None:
+        key = "owner_party" if "owner_party" in changes else next(iter(changes))
+        error(key, str(refusal.message))
+        return {**row, "action": "error", "reference": risk.reference, "errors": errors}
     return {
         **row,
         "action": "update",

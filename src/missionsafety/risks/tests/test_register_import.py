@@ -307,3 +307,68 @@ def test_contributor_cannot_change_levels_by_import(world: Any) -> None:
     [row] = pending.plan["risks"]
     assert row["action"] == "error"
     assert row["errors"][0]["cell"].endswith("!E2")
+
+
+def _column_of(sheet: Any, *names: str) -> str:
+    for cell in sheet[1]:
+        if str(cell.value or "").strip().lower() in names:
+            return str(cell.column_letter)
+    raise AssertionError(f"no column {names}")
+
+
+def test_preview_refuses_what_the_control_ownership_rule_would_refuse(
+    world: Any, client_for: Any
+) -> None:
+    """A safety officer of 13 LBR may hand any control to another party, but
+    changes only the controls of 13 LBR: the preview names the refused row, so
+    the apply never refuses a row the preview accepted."""
+    theirs = make_risk(
+        world,
+        title="Verbindingen",
+        controls=[
+            {
+                "description": "Satelliet",
+                "kind": "engineer",
+                "owner_party": world.party_jfc,
+            }
+        ],
+    )
+    handed = make_risk(
+        world,
+        title="Hitte",
+        controls=[
+            {
+                "description": "Schaduw",
+                "kind": "engineer",
+                "owner_party": world.party_jfc,
+            }
+        ],
+    )
+    client = client_for(world.bde13_safety)
+    client.cookies.load({"missionsafety_language": "en"})
+    wb = _export(client, world.dep)
+    controls = wb.worksheets[1]
+    text_col = _column_of(controls, "control", "beheersmaatregel")
+    party_col = _column_of(controls, "owner party", "eigenaar (partij)")
+    rows = {controls[f"A{r}"].value: r for r in range(2, controls.max_row + 1)}
+    theirs_row, handed_row = rows[theirs.reference], rows[handed.reference]
+    controls[f"{text_col}{theirs_row}"] = "Satelliet en HF-radio"  # not 13 LBR's
+    controls[f"{party_col}{handed_row}"] = "13 LBR"  # handing it over: allowed
+
+    response = _upload(client, world.dep, _bytes(wb))
+    page = client.get(response["Location"]).content.decode()
+    assert f"Controls!{text_col}{theirs_row}" in page
+    assert "This control belongs to NLD JFC" in page
+    pending = RegisterImport.objects.get()
+    [refused] = pending.errors
+    assert refused["reference"] == theirs.reference
+    assert pending.count("update") == 1  # the hand-over
+    assert client.post(response["Location"]).status_code == 422
+    assert Control.objects.get(risk=theirs).description == "Satelliet"
+
+    # Without the refused edit, the same workbook applies as previewed.
+    controls[f"{text_col}{theirs_row}"] = "Satelliet"
+    response = _upload(client, world.dep, _bytes(wb))
+    assert not RegisterImport.objects.order_by("-pk").first().errors  # type: ignore[union-attr]
+    assert client.post(response["Location"]).status_code == 302
+    assert Control.objects.get(risk=handed).owner_party == world.party_bde13
