@@ -59,7 +59,9 @@ def product_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def product(data_dir: Path, *args: str, database_url: str = "") -> str:
+def product(
+    data_dir: Path, *args: str, database_url: str = "", timeout: float = 300
+) -> str:
     env = product_env(data_dir)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -68,7 +70,7 @@ def product(data_dir: Path, *args: str, database_url: str = "") -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -222,7 +224,8 @@ def test_postgresql_backup_under_writes_restores_every_acknowledged_write(
     live_url, fresh_url = scratch_databases
     live, fresh, saved = tmp_path / "live", tmp_path / "fresh", tmp_path / "backup"
     product(live, "migrate", "-v0", database_url=live_url)
-    product(live, "load_demo", database_url=live_url)
+    # A bound against a hang only: on a busy machine the demo takes minutes.
+    product(live, "load_demo", database_url=live_url, timeout=1800)
     demo = organisations_in(live_url)
     assert demo
     stop = tmp_path / "stop"

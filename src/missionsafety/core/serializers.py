@@ -29,7 +29,7 @@ class Serializer(django_json.Serializer):
         if "pk" not in data and str(obj._meta) not in MATCHED_BY_NATURAL_KEY:
             data = {
                 "model": data["model"],
-                "pk": self._value_from_field(obj, obj._meta.pk),
+                "pk": obj.pk,
                 "fields": data["fields"],
             }
         return data
