@@ -223,8 +223,8 @@ def test_postgresql_backup_under_writes_restores_every_acknowledged_write(
 ) -> None:
     live_url, fresh_url = scratch_databases
     live, fresh, saved = tmp_path / "live", tmp_path / "fresh", tmp_path / "backup"
-    product(live, "migrate", "-v0", database_url=live_url)
-    # A bound against a hang only: on a busy machine the demo takes minutes.
+    # Bounds against a hang only: on a busy machine these take minutes.
+    product(live, "migrate", "-v0", database_url=live_url, timeout=1800)
     product(live, "load_demo", database_url=live_url, timeout=1800)
     demo = organisations_in(live_url)
     assert demo
@@ -253,7 +253,7 @@ def test_postgresql_backup_under_writes_restores_every_acknowledged_write(
             time.sleep(0.05)
         before_backup = list(acknowledged)
         assert len(before_backup) >= 20, writer.stderr
-        product(live, "backup", str(saved), database_url=live_url)
+        product(live, "backup", str(saved), database_url=live_url, timeout=1800)
         during = len(acknowledged)
     finally:
         stop.touch()
@@ -262,7 +262,7 @@ def test_postgresql_backup_under_writes_restores_every_acknowledged_write(
     assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
     assert during > len(before_backup)  # the writer kept writing meanwhile
 
-    output = product(fresh, "restore", str(saved), database_url=fresh_url)
+    output = product(fresh, "restore", str(saved), database_url=fresh_url, timeout=1800)
     assert re.search(r"intact: \d+ records", output), output  # nl or en
     restored = organisations_in(fresh_url)
     restored_ids = [pk for pk, _name in restored]
