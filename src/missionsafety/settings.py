@@ -256,6 +256,9 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Amsterdam") or "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
+# dumpdata/loaddata keep the ids that change records name (see the module).
+SERIALIZATION_MODULES = {"json": "missionsafety.core.serializers"}
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")

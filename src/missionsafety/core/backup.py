@@ -14,6 +14,7 @@ import datetime
 import glob
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -38,16 +39,53 @@ def _engine() -> str:
     return vendor
 
 
-def pg_tool(name: str) -> str | None:
-    """``pg_dump``/``pg_restore`` from PG_BIN_DIR, PATH or the Debian location."""
+# Debian and Ubuntu install each major version's tools side by side here.
+PG_LIB_DIR = Path("/usr/lib/postgresql")
+
+
+def tool_major(path: str) -> int | None:
+    """The major version a PostgreSQL tool reports (``pg_dump (PostgreSQL) 15.2``)."""
+    try:
+        result = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"(\d+)(?:\.\d+)?", result.stdout)
+    return int(match.group(1)) if result.returncode == 0 and match else None
+
+
+def server_major() -> int:
+    """The major version of the PostgreSQL server of the default connection."""
+    connection.ensure_connection()
+    return int(connection.pg_version) // 10000  # type: ignore[attr-defined]
+
+
+def pg_tool(name: str, server: int | None = None) -> str | None:
+    """``pg_dump``/``pg_restore`` fit for a server of major version ``server``.
+
+    ``pg_dump`` refuses a server newer than itself, and a newer tool writes
+    archives an older ``pg_restore`` cannot read: so take, in order, the tool in
+    ``PG_BIN_DIR``, the one of the server's own major version in
+    ``/usr/lib/postgresql/N/bin``, the one on ``PATH`` (Debian's wrapper picks a
+    version itself) if it is not older than the server, and else the newest
+    installed version not older than the server. ``None`` when none fits.
+    """
     configured = os.environ.get("PG_BIN_DIR")
     if configured and (Path(configured) / name).exists():
         return str(Path(configured) / name)
+    if server is not None and (PG_LIB_DIR / str(server) / "bin" / name).exists():
+        return str(PG_LIB_DIR / str(server) / "bin" / name)
     found = shutil.which(name)
-    if found:
+    if found and (server is None or (tool_major(found) or 0) >= server):
         return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return candidates[-1] if candidates else None
+    installed: list[tuple[int, str]] = []
+    for candidate in glob.glob(str(PG_LIB_DIR / "*" / "bin" / name)):
+        major = re.match(r"\d+", Path(candidate).parent.parent.name)
+        if major:
+            installed.append((int(major.group()), candidate))
+    fitting = [c for c in sorted(installed) if server is None or c[0] >= server]
+    return fitting[-1][1] if fitting else None
 
 
 def _pg_args_env() -> tuple[list[str], dict[str, str]]:
@@ -90,9 +128,13 @@ def backup(target: Path, *, keys: bool = True) -> dict[str, Any]:
             destination.close()
     else:
         database = "database.dump"
-        tool = pg_tool("pg_dump")
+        server = server_major()
+        tool = pg_tool("pg_dump", server)
         if tool is None:
-            raise BackupError("pg_dump is not installed (set PG_BIN_DIR).")
+            raise BackupError(
+                f"No pg_dump of version {server} or newer is installed "
+                "(set PG_BIN_DIR)."
+            )
         args, env = _pg_args_env()
         _run(
             [
@@ -167,9 +209,13 @@ def restore(source: Path) -> dict[str, Any]:
             destination.close()
             backup_db.close()
     else:
-        tool = pg_tool("pg_restore")
+        server = server_major()
+        tool = pg_tool("pg_restore", server)
         if tool is None:
-            raise BackupError("pg_restore is not installed (set PG_BIN_DIR).")
+            raise BackupError(
+                f"No pg_restore of version {server} or newer is installed "
+                "(set PG_BIN_DIR)."
+            )
         args, env = _pg_args_env()
         connections.close_all()
         _run(

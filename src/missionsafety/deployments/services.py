@@ -382,7 +382,7 @@ def party_set_contact(
                 % {"user": point_of_contact, "org": party.organisation.short_name}
             }
         )
-    party = Party.objects.select_for_update().get(pk=party.pk)
+    party = Party.objects.select_for_update(no_key=True).get(pk=party.pk)
     before = snapshot(party)
     party.point_of_contact = point_of_contact
     if contact_note is not None:

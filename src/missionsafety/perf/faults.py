@@ -39,8 +39,10 @@ AFTER_FAULT_SECONDS = 5.0
 
 
 @contextlib.contextmanager
-def _gunicorn(env: dict[str, str], workers: int) -> Iterator[tuple[str, int]]:
-    port = bench.free_port()
+def _gunicorn(
+    env: dict[str, str], workers: int, port: int = 0
+) -> Iterator[tuple[str, int]]:
+    port = port or bench.free_port()
     log_path = Path(env["MISSIONSAFETY_DATA_DIR"]) / "gunicorn.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
@@ -51,7 +53,7 @@ def _gunicorn(env: dict[str, str], workers: int) -> Iterator[tuple[str, int]]:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 300  # a busy machine starts slowly
             while True:
                 with contextlib.suppress(httpx.HTTPError):
                     if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
@@ -119,6 +121,7 @@ def run(
     postgres_url: str | None = None,
     scale: float = 0.02,
     workers: int = 2,
+    port: int = 0,
     out: Out = print,
 ) -> dict[str, Any]:
     """Drive the load; return requests, errors, and the acknowledged-write check."""
@@ -148,7 +151,7 @@ def run(
             with contextlib.suppress(Exception):
                 item.url(targets)
                 usable.append(item)
-        with _gunicorn(env, workers) as (base, master):
+        with _gunicorn(env, workers, port) as (base, master):
             sessions = {
                 p: bench.login(base, targets["personas"][p])
                 for p in {item.persona for item in usable}

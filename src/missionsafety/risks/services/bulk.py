@@ -106,6 +106,18 @@ def risks_bulk_edit(
         errors["risks"] = _("Select at most %(n)s risks at a time.") % {"n": MAX_RISKS}
     if errors:
         raise ValidationError(errors)
+    # Every risk's row before the first change record (docs/locking.md): a
+    # bulk edit that held the audit head and then waited for a risk that a
+    # single edit held (waiting for the head) deadlocked on PostgreSQL. The
+    # change applies to each risk as it is now, so a concurrent edit of
+    # another field is kept.
+    current = {
+        risk.pk: risk
+        for risk in Risk.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=[r.pk for r in chosen], deployment=deployment)
+        .order_by("pk")
+    }
+    chosen = [current.get(r.pk, r) for r in chosen]
     refused: list[str] = []
     for risk in chosen:
         if risk.deployment_id != deployment.pk:

@@ -198,8 +198,12 @@ def consultation_answer(
     """Record the consulted party's answer: agree, agree with conditions or
     object (the last two with their text). Once per request."""
     require_writer(actor)
+    # The risk first (docs/locking.md): a reassessment holds it until it
+    # commits, so an answer that waited sees the new assessment and is refused
+    # as stale instead of landing on the assessment just replaced.
+    locked_risk(consultation.risk)
     consultation = (
-        Consultation.objects.select_for_update(of=("self",))
+        Consultation.objects.select_for_update(of=("self",), no_key=True)
         .select_related("party__organisation", "risk", "deployment")
         .get(pk=consultation.pk)
     )

@@ -763,7 +763,9 @@ def register_import_apply(*, actor: Any, pending: RegisterImport) -> dict[str, i
     """Write every row of a previewed import, or none of them."""
     deployment = pending.deployment
     require(actor, deployment, *EDIT_ROLES)
-    locked = RegisterImport.objects.select_for_update().get(pk=pending.pk)
+    # The deployment first, as every new risk number takes it (docs/locking.md).
+    Deployment.objects.select_for_update(no_key=True).get(pk=deployment.pk)
+    locked = RegisterImport.objects.select_for_update(no_key=True).get(pk=pending.pk)
     if locked.applied_at is not None:
         raise ValidationError({"file": _("This import was applied already.")})
     if locked.errors:

@@ -24,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--faults", action="store_true")
         parser.add_argument("--scale", type=float, default=0.02)
         parser.add_argument(
+            "--port",
+            type=int,
+            default=0,
+            help="Port for gunicorn on 127.0.0.1 (default: any free one).",
+        )
+        parser.add_argument(
             "--postgres-url",
             help="A PostgreSQL database for the run; its contents are replaced.",
         )
@@ -36,6 +42,7 @@ class Command(BaseCommand):
             faults=options["faults"],
             postgres_url=options["postgres_url"],
             scale=options["scale"],
+            port=options["port"],
             out=self.stdout.write,
         )
         self.stdout.write(json.dumps(result, indent=2))
