@@ -7,7 +7,7 @@ UV := $(shell sh scripts/ensure-uv.sh)
 PORT ?= 8000
 APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports
 
-.PHONY: demo test install lint typecheck format messages bench worker browser fuzz
+.PHONY: demo test install lint typecheck format messages bench worker browser fuzz replica
 
 install:
 	$(UV) sync --frozen
@@ -54,3 +54,8 @@ worker: install
 
 bench: install
 	$(UV) run missionsafety bench $(BENCH_ARGS)
+
+# Two application servers on a PostgreSQL primary with a streaming replica
+# (started by the test on ports 55440-55449); a minute or two. CI runs it.
+replica: install
+	$(UV) run pytest -m replica $(PYTEST_ARGS)

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "missionsafety.core.middleware.RequestIdMiddleware",
+    "missionsafety.core.replicas.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -159,6 +160,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# Streaming replicas of the PostgreSQL primary (comma-separated URLs): GET and
+# HEAD requests read from one that answers and lags at most
+# DATABASE_REPLICA_MAX_LAG seconds, except for DATABASE_READ_YOUR_WRITES
+# seconds after the same browser wrote. See docs/operations-scaling.md.
+DATABASE_REPLICA_MAX_LAG = float(env("DATABASE_REPLICA_MAX_LAG") or 5)
+DATABASE_REPLICA_CHECK_SECONDS = float(env("DATABASE_REPLICA_CHECK_SECONDS") or 2)
+DATABASE_READ_YOUR_WRITES = envint("DATABASE_READ_YOUR_WRITES", 10)
+for _number, _url in enumerate(envlist("DATABASE_REPLICA_URLS", []), start=1):
+    _replica = dj_database_url.parse(
+        _url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # A replica that does not answer is skipped after two seconds, not sixty.
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests read the primary's test database through the replica alias.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+DATABASE_ROUTERS = ["missionsafety.core.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"

@@ -38,7 +38,7 @@ import httpx
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from missionsafety.perf import stats
+from missionsafety.perf import cluster, stats
 from missionsafety.perf.generate import GENERATED_PASSWORD
 from missionsafety.perf.middleware import parse_server_timing
 from missionsafety.perf.scenarios import SCENARIOS, Scenario
@@ -97,10 +97,19 @@ def schema_key(scale: float, seed: int) -> str:
     return digest.hexdigest()[:12]
 
 
+# Ports of the application servers a benchmark or test starts on 127.0.0.1.
+SERVER_PORTS = range(8140, 8170)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    for port in SERVER_PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {SERVER_PORTS.start}-{SERVER_PORTS.stop - 1}")
 
 
 @dataclass
@@ -149,49 +158,14 @@ def prepare_sqlite(
     return PreparedDatabase("sqlite", f"sqlite:///{copy}", seconds, hit)
 
 
-def _pg_bin() -> Path:
-    candidates = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: [int(x) for x in re.findall(r"\d+", p.parent.name)],
-    )
-    if not candidates:
-        raise RuntimeError("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin)")
-    return candidates[-1]
-
-
 def start_cluster(work: Path, out: Out) -> tuple[str, Callable[[], None]]:
     """A throwaway PostgreSQL cluster, as .ci/run starts one; returns its URL."""
-    pg_bin = _pg_bin()
-    root = Path(tempfile.mkdtemp(prefix="ms-bench-pg.", dir="/tmp"))
-    (root / "data").mkdir()
-    (root / "sock").mkdir()
-    shutil.chown(root, "postgres", "postgres")
-    for sub in ("data", "sock"):
-        shutil.chown(root / sub, "postgres", "postgres")
-    as_postgres = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [*as_postgres, str(pg_bin / "initdb"), "-D", str(root / "data"),
-         "--auth=trust", "-U", "postgres"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    port = free_port()
-    subprocess.run(
-        [*as_postgres, str(pg_bin / "pg_ctl"), "-D", str(root / "data"), "-l",
-         str(root / "log"), "-o", f"-p {port} -k {root / 'sock'} -h 127.0.0.1",
-         "-w", "start"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    out(f"  postgres: throwaway cluster {pg_bin.parent.name} on 127.0.0.1:{port}")
-
-    def stop() -> None:
-        subprocess.run(
-            [*as_postgres, str(pg_bin / "pg_ctl"), "-D", str(root / "data"),
-             "-m", "fast", "stop"],
-            capture_output=True,
-        )  # fmt: skip
-        shutil.rmtree(root, ignore_errors=True)
-
-    return f"postgres://postgres@127.0.0.1:{port}/postgres", stop
+    primary = cluster.start_primary()
+    out(
+        f"  postgres: throwaway cluster {primary.bin.parent.name} "
+        f"on 127.0.0.1:{primary.port}"
+    )
+    return primary.url(), primary.remove
 
 
 def _with_db(url: str, name: str) -> str:
