@@ -46,7 +46,7 @@ class Topology:
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
         env = bench.base_env(work, self.primary.url(DATABASE))
         bench.manage(["migrate", "--noinput", "-v0"], env)
-        bench.manage(["generate", "--scale", "0.001", "--seed", "3"], env)
+        bench.manage(["generate", "--scale", "0.01", "--seed", "3"], env)
         bench.manage(["collectstatic", "--noinput", "-v0"], env)
         self.targets: dict[str, Any] = json.loads(
             bench.manage(["bench", "--probe"], env)

@@ -336,7 +336,11 @@ def occurrence_report(
         reported_by=actor,
         idempotency_key=key,
     )
-    occurrence.full_clean(exclude=["idempotency_key"])
+    # The deployment, unit and reporter are rows in hand (checked above): no
+    # query each to ask whether they exist.
+    occurrence.full_clean(
+        exclude=["idempotency_key", "deployment", "unit", "reported_by"]
+    )
     if occurrence.is_serious:
         _lock_risks(risks)
     try:
