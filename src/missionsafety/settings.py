@@ -180,6 +180,15 @@ for _number, _url in enumerate(envlist("DATABASE_REPLICA_URLS", []), start=1):
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{_number}"] = _replica
 DATABASE_ROUTERS = ["missionsafety.core.replicas.ReplicaRouter"]
+if len(DATABASES) > 1 and not (env("SECRET_KEY") and env("AUDIT_KEY")):
+    # Keys generated into one server's DATA_DIR would differ from the next
+    # server's: sessions would not hold and the audit chain would not verify.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "With DATABASE_REPLICA_URLS (several application servers) set "
+        "SECRET_KEY and AUDIT_KEY (or *_FILE) to the same values on every server."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"

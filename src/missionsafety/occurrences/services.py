@@ -337,9 +337,11 @@ def occurrence_report(
         idempotency_key=key,
     )
     # The deployment, unit and reporter are rows in hand (checked above): no
-    # query each to ask whether they exist.
+    # query each to ask whether they exist; the one constraint (categories in
+    # the scale) was checked above with a clearer message than its query gives.
     occurrence.full_clean(
-        exclude=["idempotency_key", "deployment", "unit", "reported_by"]
+        exclude=["idempotency_key", "deployment", "unit", "reported_by"],
+        validate_constraints=False,
     )
     if occurrence.is_serious:
         _lock_risks(risks)

@@ -51,6 +51,8 @@ def base_env(data_dir: Path, database_url: str) -> dict[str, str]:
             "MISSIONSAFETY_DATA_DIR": str(data_dir),
             "STATIC_ROOT": str(data_dir / "static"),
             "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuv",
+            # Several servers share the keys (see settings: replicas).
+            "AUDIT_KEY": "bench-only-audit-key-0123456789abcdefghijklmnopqrstuvw",
             "SECURE_COOKIES": "0",  # plain http on loopback
             "LOG_LEVEL": "WARNING",
             "MISSIONSAFETY_SERVER_TIMING": "1",
