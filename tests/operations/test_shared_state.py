@@ -109,3 +109,14 @@ def test_one_server_needs_neither_replicas_nor_redis(tmp_path: Path) -> None:
     found = json.loads(result.stdout)
     assert list(found["databases"]) == ["default"]
     assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_a_connection_pool_replaces_persistent_connections(tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": SERVERS["DATABASE_URL"],
+        "DATABASE_POOL_SIZE": "4",
+    }
+    result = _settings(env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)["databases"]["default"]["options"]
+    assert options["pool"] == {"min_size": 1, "max_size": 4}

@@ -68,8 +68,8 @@ def schema_key(scale: float, seed: int) -> str:
     digest = hashlib.sha256(f"{scale}:{seed}".encode())
     files = [
         *sorted(PACKAGE_DIR.glob("*/migrations/*.py")),
-        PACKAGE_DIR / "perf" / "generate.py",
-        PACKAGE_DIR / "perf" / "text.py",
+        *sorted((PACKAGE_DIR / "perf").glob("generate*.py")),
+        *sorted((PACKAGE_DIR / "perf").glob("text*.py")),
         *sorted(PACKAGE_DIR.glob("*/perf.py")),
     ]
     for path in files:
