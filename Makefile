@@ -3,6 +3,7 @@
 #   make test   run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
 #   make fuzz   schema fuzzing of the API (schemathesis, bounded)
 #   make bench  benchmark at scale 0.1 on SQLite and PostgreSQL (BENCH_ARGS="--scale 1")
+#   make replica  two servers on a PostgreSQL primary with a streaming replica (CI)
 UV := $(shell sh scripts/ensure-uv.sh)
 PORT ?= 8000
 APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports

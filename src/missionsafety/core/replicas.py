@@ -40,9 +40,6 @@ _read_alias: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "replica_read_alias", default=None
 )
 
-# Reads routed per alias by this process (for the benchmark and the tests).
-routed_reads: dict[str, int] = {}
-
 
 def replica_aliases() -> list[str]:
     """The database aliases of the configured replicas, in order."""
@@ -153,7 +150,6 @@ class ReplicaRouter:
         if alias is None or connections[PRIMARY].in_atomic_block:
             # A transaction reads what it is about to write (and locks it).
             return PRIMARY
-        routed_reads[alias] = routed_reads.get(alias, 0) + 1
         return alias
 
     def db_for_write(self, model: type[Any], **hints: Any) -> str:
