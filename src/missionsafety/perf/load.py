@@ -35,7 +35,7 @@ def gunicorn(env: dict[str, str], workers: int, out: Out) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts slowly
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
