@@ -3,11 +3,12 @@
 #   make test   run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
 #   make fuzz   schema fuzzing of the API (schemathesis, bounded)
 #   make bench  benchmark at scale 0.1 on SQLite and PostgreSQL (BENCH_ARGS="--scale 1")
+#   make replica  two servers on a PostgreSQL primary with a streaming replica (CI)
 UV := $(shell sh scripts/ensure-uv.sh)
 PORT ?= 8000
 APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports field
 
-.PHONY: demo test install lint typecheck format messages bench worker browser fuzz field
+.PHONY: demo test install lint typecheck format messages bench worker browser fuzz field replica
 
 install:
 	$(UV) sync --frozen
@@ -62,3 +63,8 @@ worker: install
 
 bench: install
 	$(UV) run missionsafety bench $(BENCH_ARGS)
+
+# Two application servers on a PostgreSQL primary with a streaming replica
+# (started by the test on ports 55440-55449); a minute or two. CI runs it.
+replica: install
+	$(UV) run pytest -m replica $(PYTEST_ARGS)

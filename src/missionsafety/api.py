@@ -15,6 +15,7 @@ from missionsafety.core.api import (
     NOT_ALLOWED,
     NOT_FOUND,
     UNAUTHENTICATED,
+    OrjsonRenderer,
     TextParser,
 )
 from missionsafety.core.exceptions import ConflictError, NotAllowed
@@ -33,6 +34,7 @@ api = NinjaAPI(
     ),
     auth=AUTH,
     parser=TextParser(),
+    renderer=OrjsonRenderer(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

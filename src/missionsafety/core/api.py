@@ -2,6 +2,7 @@
 
 from typing import Annotated, Any
 
+import orjson
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -11,6 +12,8 @@ from ninja import Field, Schema
 from ninja.openapi import schema as openapi_schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
@@ -75,6 +78,19 @@ class TextParser(Parser):
         if bad:
             raise ValidationError({name: [CONTROL_MESSAGE] for name in bad})
         return result
+
+
+class OrjsonRenderer(BaseRenderer):
+    """JSON through orjson: the same text as Django's encoder for dates, times,
+    decimals and lazy strings (those go through it), several times faster for
+    the lists that make up most of the API's work."""
+
+    media_type = "application/json"
+    _fallback = NinjaJSONEncoder()
+    _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return orjson.dumps(data, default=self._fallback.default, option=self._options)
 
 
 class ErrorOut(Schema):

@@ -341,7 +341,13 @@ def occurrence_report(
         reported_by=actor,
         idempotency_key=key,
     )
-    occurrence.full_clean(exclude=["idempotency_key"])
+    # The deployment, unit and reporter are rows in hand (checked above): no
+    # query each to ask whether they exist; the one constraint (categories in
+    # the scale) was checked above with a clearer message than its query gives.
+    occurrence.full_clean(
+        exclude=["idempotency_key", "deployment", "unit", "reported_by"],
+        validate_constraints=False,
+    )
     if occurrence.is_serious:
         _lock_risks(risks)
     try:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 
@@ -33,7 +34,10 @@ class ServerTimingMiddleware:
                 queries[1] += time.perf_counter() - started
 
         started = time.perf_counter()
-        with connection.execute_wrapper(count):
+        with ExitStack() as stack:
+            # The primary's and any replica's queries alike.
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(count))
             response = self.get_response(request)
         app_ms = (time.perf_counter() - started) * 1000
         response["Server-Timing"] = (

@@ -44,6 +44,19 @@ class Command(BaseCommand):
             help="A PostgreSQL server to create the bench database on "
             "(default: DATABASE_URL if PostgreSQL, else a throwaway cluster).",
         )
+        parser.add_argument(
+            "--servers",
+            type=int,
+            default=1,
+            help="Application servers (each with --workers); with more than one, "
+            "every measurement is taken with one server and with all of them.",
+        )
+        parser.add_argument(
+            "--replica",
+            action="store_true",
+            help="PostgreSQL: a throwaway primary with a streaming replica that "
+            "GET requests read from (DATABASE_REPLICA_URLS).",
+        )
         parser.add_argument("--cache-dir", default=None, type=Path)
         parser.add_argument(
             "--out", default=None, type=Path, help="JSON file to write."
@@ -77,6 +90,13 @@ class Command(BaseCommand):
         unknown = set(databases) - {"sqlite", "postgres"}
         if unknown:
             raise CommandError(f"Unknown databases: {', '.join(sorted(unknown))}")
+        if o["servers"] < 1:
+            raise CommandError("--servers: at least 1.")
+        if o["replica"] and o["postgres_url"]:
+            raise CommandError(
+                "--replica starts its own primary and replica; leave out "
+                "--postgres-url."
+            )
         options = bench.Options(
             scale=o["scale"],
             seed=o["seed"],
@@ -89,6 +109,8 @@ class Command(BaseCommand):
             only=o["only"],
             postgres_url=o["postgres_url"],
             cache_dir=o["cache_dir"],
+            servers=o["servers"],
+            replica=o["replica"],
         )
         result = bench.run(options, out=self.stdout.write)
         self.stdout.write("")
