@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -49,9 +50,16 @@ class ThreadForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    # Made when the form is opened: sending the same answer twice keeps one.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     body = forms.CharField(
         label=_("your answer"), widget=forms.Textarea(attrs={"rows": 4})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["idempotency_key"].initial = uuid.uuid4()
 
 
 class PreferencesForm(forms.Form):

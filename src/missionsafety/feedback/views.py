@@ -171,10 +171,20 @@ def thread_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     thread = thread_get(user=request.user, pk=pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
+        key = form.cleaned_data["idempotency_key"]
+        if (
+            key is not None
+            and thread.messages.filter(idempotency_key=key, author=request.user).exists()
+        ):
+            messages.info(request, _("This message was already sent; here it is."))
+            return redirect("feedback:thread", pk=pk)
         result = run_service(
             form,
             lambda: services.thread_reply(
-                actor=request.user, thread=thread, body=form.cleaned_data["body"]
+                actor=request.user,
+                thread=thread,
+                body=form.cleaned_data["body"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             ),
         )
         if result is not None:
