@@ -346,9 +346,12 @@ def test_logging_out_with_a_waiting_report_asks_first(
     phone.once("dialog", lambda d: answer(d, True))
     phone.get_by_role("button", name="Uitloggen").click()
     phone.wait_for_url("**/login/**")
-    assert phone.evaluate(
-        f"() => MSField.items('{w.coy_commander.pk}').then(i => i.length)"
-    ) == 0
+    assert (
+        phone.evaluate(
+            f"() => MSField.items('{w.coy_commander.pk}').then(i => i.length)"
+        )
+        == 0
+    )
     assert not Occurrence.objects.filter(title="Nog niet weg").exists()
 
 
@@ -369,4 +372,3 @@ def test_offline_the_report_form_opens_and_other_pages_say_they_need_the_link(
     phone.goto(f"{live_server.url}/deployments/{w.dep.pk}/risks/")
     assert phone.locator("#offline").is_visible()
     assert "verbinding" in phone.locator("#offline").inner_text()
-

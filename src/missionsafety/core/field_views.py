@@ -18,8 +18,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from missionsafety.core.field import field_pages
@@ -41,7 +41,7 @@ SHELL_FILES = (
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     files = [static(name) for name in SHELL_FILES]
-    body = render_to_string(
+    body: str = render_to_string(
         "core/sw.js",
         {
             "files_json": json.dumps(files),

@@ -73,7 +73,9 @@ def field_deployments(*, user: Any, limit: int = 10) -> list[Deployment]:
     from missionsafety.deployments.models import Phase
 
     own = {
-        org_id for m in current_memberships(user) for org_id in m.organisation.ancestor_ids
+        org_id
+        for m in current_memberships(user)
+        for org_id in m.organisation.ancestor_ids
     }
     if not own:
         return []

@@ -28,9 +28,9 @@ from missionsafety.deployments.forms import (
 )
 from missionsafety.deployments.models import Party, Phase
 from missionsafety.deployments.selectors import (
-    field_deployments,
     deployment_get,
     deployment_list,
+    field_deployments,
     phase_history,
 )
 from missionsafety.deployments.services import MANAGING_ROLES

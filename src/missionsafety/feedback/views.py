@@ -174,7 +174,9 @@ def thread_reply(request: AuthedRequest, pk: int) -> HttpResponse:
         key = form.cleaned_data["idempotency_key"]
         if (
             key is not None
-            and thread.messages.filter(idempotency_key=key, author=request.user).exists()
+            and thread.messages.filter(
+                idempotency_key=key, author=request.user
+            ).exists()
         ):
             messages.info(request, _("This message was already sent; here it is."))
             return redirect("feedback:thread", pk=pk)

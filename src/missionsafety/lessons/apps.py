@@ -140,5 +140,7 @@ def _field_pages(user: Any) -> list[str]:
     from missionsafety.deployments.selectors import field_deployments
 
     return [
-        _observation_url(d) for d in field_deployments(user=user) if _may_observe(user, d)
+        _observation_url(d)
+        for d in field_deployments(user=user)
+        if _may_observe(user, d)
     ]
