@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from missionsafety.occurrences.models import Occurrence, OccurrenceAttachment
+from missionsafety.occurrences.models import Attachment, Occurrence
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,7 +66,7 @@ def test_a_report_written_offline_waits_in_the_outbox_and_is_sent_once(
     send(phone)
 
     notice = phone.locator(".field-notice")
-    assert "outbox" in notice.inner_text().lower()
+    assert "postvak uit" in notice.inner_text().lower()
     status = phone.locator("#outbox-status")
     assert status.is_visible()
     assert "(1)" in status.inner_text()
@@ -200,8 +200,8 @@ def test_a_phone_photo_goes_up_small_with_its_progress_shown(
     phone.wait_for_selector("progress.upload", state="attached")
     phone.wait_for_url("**/occurrences/*/")
     occurrence = Occurrence.objects.get(title="Beschadigde slagboom")
-    attachment = OccurrenceAttachment.objects.get(occurrence=occurrence)
-    size = attachment.file.size
+    attachment = Attachment.objects.get(occurrence=occurrence)
+    size = attachment.size
     assert size <= 400 * 1024, size
     from PIL import Image
 

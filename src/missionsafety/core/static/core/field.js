@@ -214,6 +214,7 @@
       box.appendChild(el(i ? "li" : "p", "", line));
     });
     (actions || []).forEach(function (action) {
+      box.appendChild(document.createTextNode(" "));
       box.appendChild(action);
     });
     form.parentNode.insertBefore(box, form);
