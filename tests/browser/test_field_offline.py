@@ -24,6 +24,14 @@ def report_url(live_server: Any, w: Any) -> str:
     return f"{live_server.url}/deployments/{w.dep.pk}/occurrences/new/"
 
 
+def precached(page: Any) -> None:
+    """The service worker has kept the shell and this user's forms."""
+    page.wait_for_function("() => MSField.getMeta('pages-at').then(at => !!at)")
+
+
+NO_WORKER = {**PHONE, "service_workers": "block"}
+
+
 def ready(page: Any) -> None:
     """The page script has set up the form (its key made on opening)."""
     page.wait_for_function("() => window.MSFieldPage !== undefined")
@@ -57,7 +65,7 @@ def test_a_report_written_offline_waits_in_the_outbox_and_is_sent_once(
     new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
     w = live_world
-    phone = new_page(**PHONE)
+    phone = new_page(**NO_WORKER)
     login(phone, "coy.commander")
     phone.goto(report_url(live_server, w))
     ready(phone)
@@ -92,10 +100,7 @@ def test_an_answer_lost_on_the_way_back_gives_one_report_when_sent_again(
     login(phone, "coy.commander")
     ready(phone)
     # The service worker has the shell and the forms of this deployment.
-    phone.wait_for_function(
-        "() => caches.open('ms-pages').then(c => c.match('/offline/?queued=1'))"
-        ".then(hit => !!hit)"
-    )
+    precached(phone)
     phone.goto(report_url(live_server, w))
     ready(phone)
     assert phone.evaluate("() => !!navigator.serviceWorker.controller")
@@ -127,7 +132,7 @@ def test_a_half_written_report_is_back_when_the_form_is_opened_again(
     new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
     w = live_world
-    phone = new_page(**PHONE)
+    phone = new_page(**NO_WORKER)
     login(phone, "coy.commander")
     phone.goto(report_url(live_server, w))
     ready(phone)
@@ -184,7 +189,7 @@ def test_a_phone_photo_goes_up_small_with_its_progress_shown(
     w = live_world
     photo = _phone_photo()
     assert len(photo) > 2_500_000
-    phone = new_page(**PHONE)
+    phone = new_page(**NO_WORKER)
     login(phone, "coy.commander")
     phone.goto(report_url(live_server, w))
     ready(phone)
@@ -214,7 +219,7 @@ def test_the_report_buttons_are_on_the_first_screen_of_a_phone(
     new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
     w = live_world
-    phone = new_page(**PHONE)
+    phone = new_page(**NO_WORKER)
     login(phone, "coy.commander")
     for url in ("/", f"/deployments/{w.dep.pk}/"):
         phone.goto(live_server.url + url)
@@ -230,7 +235,7 @@ def test_a_report_the_server_refuses_comes_back_as_a_draft_with_its_messages(
     new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
     w = live_world
-    phone = new_page(**PHONE)
+    phone = new_page(**NO_WORKER)
     login(phone, "coy.commander")
     phone.goto(report_url(live_server, w))
     ready(phone)
@@ -263,7 +268,7 @@ def test_one_users_outbox_is_never_sent_with_another_users_session(
     new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
     w = live_world
-    phone = new_page(**PHONE)
+    phone = new_page(**NO_WORKER)
     login(phone, "coy.commander")
     phone.goto(report_url(live_server, w))
     ready(phone)
@@ -294,7 +299,7 @@ def test_an_expired_session_asks_to_log_in_and_then_sends(
     new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
     w = live_world
-    phone = new_page(**PHONE)
+    phone = new_page(**NO_WORKER)
     login(phone, "coy.commander")
     phone.goto(report_url(live_server, w))
     ready(phone)
@@ -305,7 +310,7 @@ def test_an_expired_session_asks_to_log_in_and_then_sends(
     phone.context.set_offline(False)
     status = phone.locator("#outbox-status")
     phone.wait_for_function(
-        "() => document.getElementById('outbox-status').textContent.includes('inloggen')"
+        "() => document.getElementById('outbox-status').textContent.includes('aanmelden')"
     )
     status.click()
     phone.fill("#id_username", "coy.commander")
@@ -320,7 +325,7 @@ def test_logging_out_with_a_waiting_report_asks_first(
     new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
     w = live_world
-    phone = new_page(**PHONE)
+    phone = new_page(**NO_WORKER)
     login(phone, "coy.commander")
     phone.goto(report_url(live_server, w))
     ready(phone)
@@ -338,13 +343,13 @@ def test_logging_out_with_a_waiting_report_asks_first(
 
     phone.once("dialog", lambda d: answer(d, False))
     phone.locator("details.menu summary").click()
-    phone.get_by_role("button", name="Uitloggen").click()
+    phone.get_by_role("button", name="Afmelden").click()
     phone.wait_for_function("() => true")
     assert asked and "1" in asked[0]
     assert outbox_count(phone) == 1  # kept: the user said no
 
     phone.once("dialog", lambda d: answer(d, True))
-    phone.get_by_role("button", name="Uitloggen").click()
+    phone.get_by_role("button", name="Afmelden").click()
     phone.wait_for_url("**/login/**")
     assert (
         phone.evaluate(
@@ -362,10 +367,7 @@ def test_offline_the_report_form_opens_and_other_pages_say_they_need_the_link(
     phone = new_page(**PHONE)
     login(phone, "coy.commander")
     ready(phone)
-    phone.wait_for_function(
-        "() => caches.open('ms-pages').then(c => c.match("
-        f"'/deployments/{w.dep.pk}/occurrences/new/')).then(hit => !!hit)"
-    )
+    precached(phone)
     phone.context.set_offline(True)
     phone.goto(report_url(live_server, w))
     assert phone.locator("#id_title").is_visible()
