@@ -24,9 +24,18 @@ def report_url(live_server: Any, w: Any) -> str:
     return f"{live_server.url}/deployments/{w.dep.pk}/occurrences/new/"
 
 
+def until(page: Any, script: str, seconds: float = 15) -> None:
+    """Wait until the script (which may answer with a promise) holds."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {script}")
+
+
 def precached(page: Any) -> None:
     """The service worker has kept the shell and this user's forms."""
-    page.wait_for_function("() => MSField.getMeta('pages-at').then(at => !!at)")
+    until(page, "() => MSField.getMeta('pages-at').then(at => !!at)")
 
 
 NO_WORKER = {**PHONE, "service_workers": "block"}
@@ -52,8 +61,9 @@ def outbox_count(page: Any) -> int:
 
 
 def wait_for_empty_outbox(page: Any) -> None:
-    page.wait_for_function(
-        "() => MSField.items(document.body.dataset.user).then(i => i.length === 0)"
+    until(
+        page,
+        "() => MSField.items(document.body.dataset.user).then(i => i.length === 0)",
     )
 
 
@@ -139,9 +149,10 @@ def test_a_half_written_report_is_back_when_the_form_is_opened_again(
     key = phone.input_value("input[name=idempotency_key]")
     phone.fill("#id_title", "Halve melding")
     phone.fill("#id_place", "Schietbaan")
-    phone.wait_for_function(
+    until(
+        phone,
         "() => MSField.getDraft(document.body.dataset.user, location.pathname)"
-        ".then(d => !!d && d.entries.some(e => e[1] === 'Schietbaan'))"
+        ".then(d => !!d && d.entries.some(e => e[1] === 'Schietbaan'))",
     )
     context = phone.context
     phone.close()
@@ -344,7 +355,10 @@ def test_logging_out_with_a_waiting_report_asks_first(
     phone.once("dialog", lambda d: answer(d, False))
     phone.locator("details.menu summary").click()
     phone.get_by_role("button", name="Afmelden").click()
-    phone.wait_for_function("() => true")
+    for _ in range(100):
+        if asked:
+            break
+        phone.wait_for_timeout(100)
     assert asked and "1" in asked[0]
     assert outbox_count(phone) == 1  # kept: the user said no
 

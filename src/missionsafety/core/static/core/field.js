@@ -469,6 +469,22 @@
     });
     form.addEventListener("input", save);
     form.addEventListener("change", save);
+    // Leaving the page (closing it, switching apps): keep the last keystrokes.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && timer && !form.hidden) {
+        save();
+        clearTimeout(timer);
+        timer = null;
+        store.putDraft({
+          user: user,
+          page: here,
+          url: new URL(form.action, location.href).pathname,
+          key: keyInput ? keyInput.value : "",
+          title: store.titleOf(entriesOf(form)),
+          entries: entriesOf(form),
+        });
+      }
+    });
     watchPhotos(form, save);
     form.addEventListener("submit", function (event) {
       if (event.defaultPrevented) {
