@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from missionsafety.occurrences.models import Attachment, Occurrence
-from tests.browser.test_field_offline import PHONE, _phone_photo, fill_report, ready
+from tests.browser.test_field_offline import DETAIL, PHONE, _phone_photo, fill_report, ready
 
 pytestmark = [
     pytest.mark.browser,
@@ -78,7 +78,7 @@ def test_a_report_with_a_photo_over_a_satellite_link(
     )
     started = time.monotonic()
     phone.locator("main form[data-field-form] button[type=submit]").click()
-    phone.wait_for_url("**/occurrences/*/", timeout=180_000)
+    phone.wait_for_url(DETAIL, timeout=180_000)
     send_time = time.monotonic() - started
 
     occurrence = Occurrence.objects.get(title="Over de satelliet")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+DETAIL = re.compile(r".*/occurrences/\d+/$")
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}
 
 
@@ -167,7 +169,7 @@ def test_a_half_written_report_is_back_when_the_form_is_opened_again(
     assert again.input_value("input[name=idempotency_key]") == key
     fill_report(again, "Halve melding, nu af")
     send(again)
-    again.wait_for_url("**/occurrences/*/")
+    again.wait_for_url(DETAIL)
     assert Occurrence.objects.filter(title="Halve melding, nu af").count() == 1
     # Sent and answered: the draft is gone.
     again.goto(report_url(live_server, w))
@@ -214,7 +216,7 @@ def test_a_phone_photo_goes_up_small_with_its_progress_shown(
     assert "KB" in phone.locator(".photo-size").inner_text()
     send(phone)
     phone.wait_for_selector("progress.upload", state="attached")
-    phone.wait_for_url("**/occurrences/*/")
+    phone.wait_for_url(DETAIL)
     occurrence = Occurrence.objects.get(title="Beschadigde slagboom")
     attachment = Attachment.objects.get(occurrence=occurrence)
     size = attachment.size
@@ -271,7 +273,7 @@ def test_a_report_the_server_refuses_comes_back_as_a_draft_with_its_messages(
     assert phone.locator(".field-notice li").count() >= 1
     phone.fill("#id_place", "Wachtpost 3")
     send(phone)
-    phone.wait_for_url("**/occurrences/*/")
+    phone.wait_for_url(DETAIL)
     assert Occurrence.objects.filter(title="Zonder plaats").count() == 1
 
 

@@ -376,6 +376,19 @@
   // Online with a photo: the same request, with its progress shown.
   function sendWithProgress(form, submitter) {
     var data = new FormData(form, submitter);
+    var entries = entriesOf(form);
+    var keyInput = form.querySelector("input[name=idempotency_key]");
+    // Kept first, photo and all: should the server refuse it, the form that
+    // comes back gets the photo again.
+    store.putDraft({
+      user: user,
+      page: here,
+      url: new URL(form.action, location.href).pathname,
+      key: keyInput ? keyInput.value : "",
+      title: store.titleOf(entries),
+      entries: entries,
+      sent: Date.now(),
+    });
     var bar = form.querySelector("progress.upload") || el("progress", "upload");
     bar.max = 100;
     bar.value = 0;
@@ -435,6 +448,7 @@
     var save = function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
+        timer = null;
         var entries = entriesOf(form);
         store.putDraft({
           user: user,
@@ -472,7 +486,6 @@
     // Leaving the page (closing it, switching apps): keep the last keystrokes.
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && timer && !form.hidden) {
-        save();
         clearTimeout(timer);
         timer = null;
         store.putDraft({
@@ -503,6 +516,7 @@
       // Sent as always. Should the answer get lost, the service worker keeps
       // the report in the outbox; the draft stays until the answer is seen.
       clearTimeout(timer);
+      timer = null;
       var entries = entriesOf(form);
       store.putDraft({
         user: user,
