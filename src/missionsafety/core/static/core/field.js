@@ -43,21 +43,24 @@
   // -- the header: how many reports wait ------------------------------------
   var status = document.getElementById("outbox-status");
   function showCount() {
-    return store.items(user).then(function (items) {
+    return Promise.all([store.items(user), store.drafts(user)]).then(function (found) {
+      var items = found[0];
       var waiting = items.filter(function (i) {
         return i.state !== "refused";
       });
       var login = items.some(function (i) {
         return i.state === "login";
       });
-      var refused = items.length - waiting.length;
+      var refused = found[1].filter(function (d) {
+        return d.errors;
+      }).length;
       if (status) {
-        status.hidden = !items.length;
+        status.hidden = !waiting.length && !refused;
         status.textContent = login
           ? text("login", waiting.length)
-          : refused
-            ? text("refused", refused)
-            : text("waiting", waiting.length);
+          : waiting.length
+            ? text("waiting", waiting.length)
+            : text("refused", refused);
         status.href = login ? "/login/?next=" + encodeURIComponent(here) : "/outbox/";
       }
       return items;
@@ -224,6 +227,7 @@
   // -- photos: small enough for the link -------------------------------------
   var LONGEST = 1600;
   var QUALITY = 0.8;
+  var TARGET = 400 * 1024;
 
   // The EXIF block (APP1) of a JPEG, with the orientation set to upright (the
   // pixels are already turned); null when there is none.
@@ -274,9 +278,15 @@
         canvas.width = Math.round(bitmap.width * scale);
         canvas.height = Math.round(bitmap.height * scale);
         canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-        return new Promise(function (resolve) {
-          canvas.toBlob(resolve, "image/jpeg", QUALITY);
-        });
+        // Quality 0.8; lower only if the photo would still be large.
+        var encode = function (quality) {
+          return new Promise(function (resolve) {
+            canvas.toBlob(resolve, "image/jpeg", quality);
+          }).then(function (blob) {
+            return blob && blob.size > TARGET && quality > 0.55 ? encode(quality - 0.1) : blob;
+          });
+        };
+        return encode(QUALITY);
       })
       .then(function (blob) {
         if (!blob || (blob.size >= file.size && file.type === "image/jpeg" && keepLocation)) {
