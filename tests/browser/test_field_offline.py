@@ -350,8 +350,9 @@ def test_logging_out_with_a_waiting_report_asks_first(
     phone.context.set_offline(True)
     fill_report(phone, "Nog niet weg")
     send(phone)
-    phone.context.set_offline(False)
+    # The link is back but the server cannot be reached: the report waits.
     phone.route("**/occurrences/new/", lambda route: route.abort())
+    phone.context.set_offline(False)
 
     asked: list[str] = []
 
