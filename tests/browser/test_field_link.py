@@ -17,7 +17,13 @@ from typing import Any
 import pytest
 
 from missionsafety.occurrences.models import Attachment, Occurrence
-from tests.browser.test_field_offline import DETAIL, PHONE, _phone_photo, fill_report, ready
+from tests.browser.test_field_offline import (
+    DETAIL,
+    PHONE,
+    _phone_photo,
+    fill_report,
+    ready,
+)
 
 pytestmark = [
     pytest.mark.browser,

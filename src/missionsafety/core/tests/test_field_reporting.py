@@ -81,7 +81,9 @@ def test_the_observation_form_sent_twice_leads_to_the_first_observation(
     world: Any, client_for: Any
 ) -> None:
     client = client_for(world.coy_leader)
-    page = client.get(reverse("lessons:observation_new") + f"?deployment={world.dep.pk}")
+    page = client.get(
+        reverse("lessons:observation_new") + f"?deployment={world.dep.pk}"
+    )
     key = page.context["form"]["idempotency_key"].value()
     assert uuid.UUID(str(key))
     assert 'name="idempotency_key"' in page.content.decode()
@@ -144,7 +146,9 @@ def test_the_reply_form_sent_twice_shows_the_thread_with_one_answer(
     second = client.post(url, data, follow=True)
     assert first.status_code == 302
     assert "al verzonden" in second.content.decode()
-    assert Message.objects.filter(thread=thread, body="Rond de vijftiende.").count() == 1
+    assert (
+        Message.objects.filter(thread=thread, body="Rond de vijftiende.").count() == 1
+    )
     # An empty answer still comes back with its error, the key kept.
     refused = client.post(url, {"body": "", "idempotency_key": str(uuid.uuid4())})
     assert refused.status_code == 422
