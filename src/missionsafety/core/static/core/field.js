@@ -213,9 +213,14 @@
     }
     var box = el("div", "notice field-notice");
     box.setAttribute("role", "status");
-    lines.forEach(function (line, i) {
-      box.appendChild(el(i ? "li" : "p", "", line));
-    });
+    box.appendChild(el("p", "", lines[0]));
+    if (lines.length > 1) {
+      var list = el("ul");
+      lines.slice(1).forEach(function (line) {
+        list.appendChild(el("li", "", line));
+      });
+      box.appendChild(list);
+    }
     (actions || []).forEach(function (action) {
       box.appendChild(document.createTextNode(" "));
       box.appendChild(action);
@@ -471,7 +476,11 @@
       }, 300);
     };
     store.getDraft(user, here).then(function (draft) {
-      if (draft) {
+      if (draft && refused && !draft.errors) {
+        // The server's answer to this very form: its values are on the page;
+        // only the photos need putting back.
+        fill(form, draft.entries, true);
+      } else if (draft) {
         fill(form, draft.entries, !!refused);
         var discard = el("button", "link", text("discard"));
         discard.type = "button";
