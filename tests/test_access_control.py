@@ -24,6 +24,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 NO_OBJECT = {
     "home",
     "healthz",
+    "service_worker",
+    "field_pages",
+    "offline",
+    "outbox",
     "login",
     "logout",
     "set_language",

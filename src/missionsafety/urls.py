@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from missionsafety.api import api
+from missionsafety.core import field_views
 from missionsafety.core import views as core_views
 
 admin.site.site_header = "Mission Safety"
@@ -13,6 +14,10 @@ admin.site.site_title = "Mission Safety"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("sw.js", field_views.service_worker, name="service_worker"),
+    path("field/pages.json", field_views.field_pages_json, name="field_pages"),
+    path("offline/", field_views.offline, name="offline"),
+    path("outbox/", field_views.outbox, name="outbox"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

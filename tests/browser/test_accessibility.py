@@ -47,6 +47,7 @@ NOT_PAGES = {
     "audit:deployment_csv",
     "evaluations:agreement_pdf",
     "feedback:attachment",
+    "field_pages",
     "lessons:attachment",
     "lessons:suggest",
     "occurrences:attachment",
@@ -56,12 +57,13 @@ NOT_PAGES = {
     "reports:worksheets_pdf",
     "risks:attachment",
     "risks:import_template",
+    "service_worker",
 }
 
 
 def sample_urls(world: Any) -> list[str]:
     """One URL per page pattern that answers a GET with a page."""
-    urls = ["/"]
+    urls = ["/", "/outbox/", "/offline/"]
     for name, target in sorted(all_targets(world).items()):
         if name.startswith("api:") or name in NOT_PAGES:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,6 +14,22 @@ from missionsafety.audit.services import record_change, to_json
 from missionsafety.core.exceptions import ConflictError, ValidationError
 
 M = TypeVar("M", bound=models.Model)
+
+
+def submission_key(value: uuid.UUID | str | None) -> uuid.UUID | None:
+    """The idempotency key of a submitted form or API call, or ``None``.
+
+    A form sends the key it was given when it was opened; sending the same key
+    again returns the first record instead of making a second one.
+    """
+    if not value:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationError(
+            {"idempotency_key": _("This submission key is not valid.")}
+        ) from exc
 
 
 def check_version(obj: models.Model, version: int | None) -> None:

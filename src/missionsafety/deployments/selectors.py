@@ -63,3 +63,28 @@ def party_get(*, user: Any, pk: Any) -> Party:
 
 def phase_history(*, deployment: Deployment) -> QuerySet[PhaseChange]:
     return deployment.phase_changes.select_related("changed_by").order_by("changed_at")
+
+
+def field_deployments(*, user: Any, limit: int = 10) -> list[Deployment]:
+    """Deployments the user is out on: their organisation is (part of) the
+    deployed unit of a deployment that is not closed. Newest first, at most
+    ``limit``: the ones whose report forms a phone keeps ready offline."""
+    from missionsafety.core.permissions import current_memberships
+    from missionsafety.deployments.models import Phase
+
+    own = {
+        org_id
+        for m in current_memberships(user)
+        for org_id in m.organisation.ancestor_ids
+    }
+    if not own:
+        return []
+    return list(
+        deployment_list(user=user)
+        .exclude(phase=Phase.CLOSED)
+        .filter(
+            parties__role=Party.PartyRole.DEPLOYED_UNIT,
+            parties__organisation_id__in=own,
+        )
+        .distinct()[:limit]
+    )

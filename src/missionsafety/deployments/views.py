@@ -30,6 +30,7 @@ from missionsafety.deployments.models import Party, Phase
 from missionsafety.deployments.selectors import (
     deployment_get,
     deployment_list,
+    field_deployments,
     phase_history,
 )
 from missionsafety.deployments.services import MANAGING_ROLES
@@ -44,10 +45,16 @@ def my_deployments(request: AuthedRequest) -> HttpResponse:
     page = paginate(
         deployment_list(user=request.user, phase=phase, q=q), request.GET.get("page")
     )
+    # Reporting in two taps: the deployments this user is out on come first.
+    field = [
+        {"deployment": d, "actions": panels_for("field_actions", request, d)}
+        for d in field_deployments(user=request.user, limit=3)
+    ]
     return render_page(
         request,
         "deployments/list.html",
         {
+            "field": [f for f in field if f["actions"]],
             "page": page,
             "phase": phase,
             "q": q,
@@ -76,6 +83,7 @@ def _detail_context(
         "phase_history": phase_history(deployment=deployment),
         "phases": Phase.choices,
         "panels": panels_for("deployment", request, deployment),
+        "field_actions": panels_for("field_actions", request, deployment),
     }
 
 

@@ -1,6 +1,7 @@
 """REST endpoints for feedback threads and the notification inbox."""
 
 import datetime
+import uuid
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -100,6 +101,9 @@ class ThreadIn(InSchema):
 
 class MessageIn(InSchema):
     body: str = Field(..., min_length=1)
+    idempotency_key: uuid.UUID | None = Field(
+        None, description="Send the same key again and the first message is kept."
+    )
 
 
 class NotificationOut(Schema):
@@ -160,15 +164,29 @@ def open_thread(request: HttpRequest, payload: ThreadIn):  # type: ignore[no-unt
 
 @router.post(
     "/threads/{thread_id}/messages",
-    response={201: ThreadDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        200: ThreadDetailOut,
+        201: ThreadDetailOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
 )
 def post_thread_message(  # type: ignore[no-untyped-def]
     request: HttpRequest, thread_id: int, payload: MessageIn
 ):
-    """Answer (the asked party) or follow up (the asking party)."""
+    """Answer (the asked party) or follow up (the asking party). 201 when new;
+    200 (the thread unchanged) when the ``idempotency_key`` was already used."""
     user = api_user(request)
     thread = thread_get(user=user, pk=thread_id)
-    services.thread_reply(actor=user, thread=thread, body=payload.body)
+    if services.message_for_key(actor=user, thread=thread, key=payload.idempotency_key):
+        return Status(200, thread_get(user=user, pk=thread_id))
+    services.thread_reply(
+        actor=user,
+        thread=thread,
+        body=payload.body,
+        idempotency_key=payload.idempotency_key,
+    )
     return Status(201, thread_get(user=user, pk=thread_id))
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -68,6 +69,8 @@ class ThreadForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    # Made when the form is opened: sending the same answer twice keeps one.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     body = forms.CharField(
         label=_("your answer"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -77,6 +80,11 @@ class ReplyForm(forms.Form):
         help_text=ALLOWED.description,
         widget=forms.ClearableFileInput(attrs={"accept": ALLOWED.accept}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["idempotency_key"].initial = uuid.uuid4()
 
 
 class PreferencesForm(forms.Form):

@@ -154,6 +154,9 @@ class Message(TimeStampedModel):
         related_name="+",
     )
     body = models.TextField(_("message"))
+    idempotency_key = models.UUIDField(
+        _("submission key"), unique=True, null=True, blank=True, editable=False
+    )
 
     objects = DeploymentScopedQuerySet.as_manager()
 

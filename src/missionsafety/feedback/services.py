@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
 from missionsafety.core.permissions import acting_parties, can, require_writer
+from missionsafety.core.services import submission_key
 from missionsafety.core.uploads import store_attachment
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.feedback.models import (
@@ -395,12 +396,40 @@ def thread_open(
     return thread
 
 
+def message_for_key(*, actor: Any, thread: Thread, key: Any) -> Message | None:
+    """The message this user already sent in this thread with this key, if any."""
+    key = submission_key(key)
+    if key is None:
+        return None
+    existing = Message.objects.filter(idempotency_key=key).first()
+    if existing is not None and (
+        existing.thread_id != thread.pk or existing.author_id != actor.pk
+    ):
+        raise ValidationError(
+            {"idempotency_key": _("This submission key was already used.")}
+        )
+    return existing
+
+
 @transaction.atomic
 def thread_reply(
-    *, actor: Any, thread: Thread, body: str, uploads: Iterable[Any] = ()
+    *,
+    actor: Any,
+    thread: Thread,
+    body: str,
+    uploads: Iterable[Any] = (),
+    idempotency_key: Any = None,
 ) -> Message:
     """Answer (the asked party) or follow up (the asking party), with photos or
-    documents if any (the same checks as an occurrence's attachments)."""
+    documents if any (the same checks as an occurrence's attachments).
+
+    A repeated submission (the same ``idempotency_key``) returns the first
+    message and changes nothing.
+    """
+    key = submission_key(idempotency_key)
+    existing = message_for_key(actor=actor, thread=thread, key=key)
+    if existing is not None:
+        return existing
     require_writer(actor)
     thread = (
         # Only the thread row (not the joined deployment and parties), and
@@ -429,13 +458,22 @@ def thread_reply(
         )
     answering = thread.to_party_id in mine
     party = thread.to_party if answering else thread.from_party
-    message = Message.objects.create(
-        thread=thread,
-        deployment=thread.deployment,
-        author=actor,
-        party=party,
-        body=body.strip(),
-    )
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                thread=thread,
+                deployment=thread.deployment,
+                author=actor,
+                party=party,
+                body=body.strip(),
+                idempotency_key=key,
+            )
+    except IntegrityError:
+        # The same form arrived twice at the same moment: keep the first one.
+        existing = message_for_key(actor=actor, thread=thread, key=key)
+        if existing is not None:
+            return existing
+        raise
     before = thread.status
     new_status = Thread.Status.ANSWERED if answering else Thread.Status.OPEN
     if new_status not in Thread.TRANSITIONS[before] and new_status != before:

@@ -174,6 +174,15 @@ def thread_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data.get("attachment")
+        key = form.cleaned_data["idempotency_key"]
+        if (
+            key is not None
+            and thread.messages.filter(
+                idempotency_key=key, author=request.user
+            ).exists()
+        ):
+            messages.info(request, _("This message was already sent; here it is."))
+            return redirect("feedback:thread", pk=pk)
         result = run_service(
             form,
             lambda: services.thread_reply(
@@ -181,6 +190,7 @@ def thread_reply(request: AuthedRequest, pk: int) -> HttpResponse:
                 thread=thread,
                 body=form.cleaned_data["body"],
                 uploads=[upload] if upload else [],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             ),
         )
         if result is not None:

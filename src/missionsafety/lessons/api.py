@@ -1,6 +1,7 @@
 """REST endpoints of the lessons app: observations, lessons and search."""
 
 import datetime
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
@@ -90,6 +91,10 @@ class ObservationIn(InSchema):
     categories: list[str] = Field(default_factory=list, max_length=20)
     releasability: Releasability = Releasability.PARTIES
     released_to: list[ObjectId] = Field(default_factory=list, max_length=50)
+    idempotency_key: uuid.UUID | None = Field(
+        None,
+        description="Send the same key again and the first observation is returned.",
+    )
 
 
 class ObservationPatch(InSchema):
@@ -216,12 +221,17 @@ def list_observations(  # type: ignore[no-untyped-def]
 
 
 @router.post(
-    "/observations", response={201: ObservationOut, 403: ErrorOut, 422: ErrorOut}
+    "/observations",
+    response={200: ObservationOut, 201: ObservationOut, 403: ErrorOut, 422: ErrorOut},
 )
 def create_observation(request: HttpRequest, payload: ObservationIn):  # type: ignore[no-untyped-def]
-    """Submit an observation (any participant of the deployment)."""
+    """Submit an observation (any participant of the deployment). 201 when new;
+    200 with the first observation when the ``idempotency_key`` was already used."""
     user = api_user(request)
     deployment = deployment_get(user=user, pk=payload.deployment_id)
+    existing = services.observation_for_key(actor=user, key=payload.idempotency_key)
+    if existing is not None:
+        return Status(200, existing)
     obs = services.observation_submit(
         actor=user,
         deployment=deployment,
@@ -238,6 +248,7 @@ def create_observation(request: HttpRequest, payload: ObservationIn):  # type: i
         categories=_categories(payload.categories),
         releasability=payload.releasability,
         released_to=services.resolve_organisations(payload.released_to),
+        idempotency_key=payload.idempotency_key,
     )
     return Status(201, obs)
 

@@ -33,6 +33,15 @@ class LessonsConfig(AppConfig):
             context=_deployment_panel,
         )
         register_panel(
+            slot="field_actions",
+            order=20,
+            template="lessons/_field_action.html",
+            context=_field_action,
+        )
+        from missionsafety.core.field import register_field_pages
+
+        register_field_pages("lessons", _field_pages)
+        register_panel(
             slot="organisation",
             order=50,
             template="lessons/_organisation_panel.html",
@@ -105,3 +114,33 @@ def _organisation_panel(request: Any, organisation: Any) -> dict[str, Any] | Non
 
     overdue = selectors.overdue_lessons(user=request.user, organisation=organisation)
     return {"overdue": overdue} if overdue else None
+
+
+def _may_observe(user: Any, deployment: Any) -> bool:
+    from missionsafety.core.permissions import can, is_read_only
+    from missionsafety.lessons.services import PARTICIPANT_ROLES
+
+    return not is_read_only(user) and can(user, deployment, *PARTICIPANT_ROLES)
+
+
+def _observation_url(deployment: Any) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('lessons:observation_new')}?deployment={deployment.pk}"
+
+
+def _field_action(request: Any, deployment: Any) -> dict[str, Any] | None:
+    if not _may_observe(request.user, deployment):
+        return None
+    return {"url": _observation_url(deployment)}
+
+
+def _field_pages(user: Any) -> list[str]:
+    """The observation form of each deployment the user is out on."""
+    from missionsafety.deployments.selectors import field_deployments
+
+    return [
+        _observation_url(d)
+        for d in field_deployments(user=user)
+        if _may_observe(user, d)
+    ]

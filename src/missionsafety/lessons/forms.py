@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -97,6 +98,8 @@ class ObservationForm(ReleaseFields):
     )
     source_object = forms.CharField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Made when the form is opened: sending the same form twice keeps one record.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     field_order = [
         "deployment",
@@ -123,6 +126,9 @@ class ObservationForm(ReleaseFields):
         if editing:
             del self.fields["deployment"]
             del self.fields["source_object"]
+            del self.fields["idempotency_key"]
+        elif not self.is_bound:
+            self.fields["idempotency_key"].initial = uuid.uuid4()
 
     def clean_source_object(self) -> Any:
         """``app_label.model:pk`` → the object, or a form error (never a 500)."""

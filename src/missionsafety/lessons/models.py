@@ -174,6 +174,9 @@ class Observation(Released, VersionedModel):
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.ISSUE
     )
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    idempotency_key = models.UUIDField(
+        _("submission key"), unique=True, null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )

@@ -42,7 +42,7 @@ from missionsafety.core.permissions import (
     require,
     require_writer,
 )
-from missionsafety.core.services import update_versioned
+from missionsafety.core.services import submission_key, update_versioned
 from missionsafety.core.uploads import (
     DOCX,
     JPEG,
@@ -271,8 +271,16 @@ def observation_submit(
     releasability: str = Releasability.PARTIES,
     released_to: list[Organisation] | None = None,
     organisation: Organisation | None = None,
+    idempotency_key: Any = None,
 ) -> Observation:
-    """Record an observation in ODCR form; any participant of the deployment may."""
+    """Record an observation in ODCR form; any participant of the deployment may.
+
+    A repeated submission (the same ``idempotency_key``) returns the first one.
+    """
+    key = submission_key(idempotency_key)
+    existing = observation_for_key(actor=actor, key=key)
+    if existing is not None:
+        return existing
     require_writer(actor)
     require(actor, deployment, *PARTICIPANT_ROLES)
     orgs = _check_releasability(releasability, released_to)
@@ -309,14 +317,25 @@ def observation_submit(
         status=Observation.Status.SUBMITTED,
         status_changed_at=timezone.now(),
         status_changed_by=actor,
+        idempotency_key=key,
     )
     missing = _missing_parts(obs, obs.status)
     if missing:
         raise ValidationError(missing)
     if obs.phase not in Phase.values:
         raise ValidationError({"phase": _("Choose a phase.")})
-    obs.full_clean(exclude=[*OBS_CLEAN_EXCLUDE, "released_to", "categories"])
-    obs.save()
+    obs.full_clean(
+        exclude=[*OBS_CLEAN_EXCLUDE, "released_to", "categories", "idempotency_key"]
+    )
+    try:
+        with transaction.atomic():
+            obs.save()
+    except IntegrityError:
+        # The same form arrived twice at the same moment: keep the first one.
+        existing = observation_for_key(actor=actor, key=key)
+        if existing is not None:
+            return existing
+        raise
     obs.categories.set(categories or [])
     obs.released_to.set(orgs)
     record_change(
@@ -332,6 +351,19 @@ def observation_submit(
     index.index_observation(obs)
     publish("observation.submitted", observation=obs, actor=actor)
     return obs
+
+
+def observation_for_key(*, actor: User, key: Any) -> Observation | None:
+    """The observation this user already submitted with this key, if any."""
+    key = submission_key(key)
+    if key is None:
+        return None
+    existing = Observation.objects.filter(idempotency_key=key).first()
+    if existing is not None and existing.originator_id != actor.pk:
+        raise ValidationError(
+            {"idempotency_key": _("This submission key was already used.")}
+        )
+    return existing
 
 
 def can_edit_observation(user: User, obs: Observation) -> bool:

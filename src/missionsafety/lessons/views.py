@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -91,6 +92,11 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def observation_new(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        existing = _already_submitted(request)
+        if existing is not None:
+            messages.info(request, _("This observation was already saved; here it is."))
+            return redirect("lessons:observation_detail", pk=existing.pk)
     form = ObservationForm(
         request.POST or None, user=request.user, initial=_prefill(request)
     )
@@ -115,6 +121,7 @@ def observation_new(request: AuthedRequest) -> HttpResponse:
                 categories=list(data["categories"]),
                 releasability=data["releasability"],
                 released_to=list(data["released_to"]),
+                idempotency_key=data.get("idempotency_key"),
             ),
         )
         if obs is not None:
@@ -125,6 +132,19 @@ def observation_new(request: AuthedRequest) -> HttpResponse:
         "lessons/observation_form.html",
         {"form": form, "title": _("New observation")},
         status=422 if form.errors else 200,
+    )
+
+
+def _already_submitted(request: AuthedRequest) -> Observation | None:
+    """The observation this form already made (the same submission key)."""
+    try:
+        key = uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return None
+    return (
+        selectors.observation_list(user=request.user)
+        .filter(idempotency_key=key, originator=request.user)
+        .first()
     )
 
 

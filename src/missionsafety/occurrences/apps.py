@@ -33,6 +33,16 @@ class OccurrencesConfig(AppConfig):
             template="occurrences/_trend_panel.html",
             context=_dashboard_panel,
         )
+        # Reporting in two taps: at the top of the home and deployment pages.
+        register_panel(
+            slot="field_actions",
+            order=10,
+            template="occurrences/_field_action.html",
+            context=_field_action,
+        )
+        from missionsafety.core.field import register_field_pages
+
+        register_field_pages("occurrences", _field_pages)
         from missionsafety.occurrences import panels
 
         register_panel(
@@ -46,8 +56,6 @@ class OccurrencesConfig(AppConfig):
 def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any]:
     from django.urls import reverse
 
-    from missionsafety.core.permissions import can
-    from missionsafety.occurrences.rules import REPORTING_ROLES
     from missionsafety.occurrences.selectors import (
         occurrence_trend,
         occurrences_per_month_and_category,
@@ -59,10 +67,37 @@ def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any]:
             user=request.user, deployment=deployment
         ),
         "list_url": reverse("occurrences:list", args=[deployment.pk]),
-        "report_url": reverse("occurrences:report", args=[deployment.pk])
-        if can(request.user, deployment, *REPORTING_ROLES)
-        else None,
+        # The report button sits at the top of the page (field_actions).
+        "report_url": None,
     }
+
+
+def _may_report(user: Any, deployment: Any) -> bool:
+    from missionsafety.core.permissions import can
+    from missionsafety.occurrences.rules import REPORTING_ROLES
+
+    return can(user, deployment, *REPORTING_ROLES)
+
+
+def _field_action(request: Any, deployment: Any) -> dict[str, Any] | None:
+    from django.urls import reverse
+
+    if not _may_report(request.user, deployment):
+        return None
+    return {"url": reverse("occurrences:report", args=[deployment.pk])}
+
+
+def _field_pages(user: Any) -> list[str]:
+    """The report forms of the deployments the user is out on."""
+    from django.urls import reverse
+
+    from missionsafety.deployments.selectors import field_deployments
+
+    return [
+        reverse("occurrences:report", args=[d.pk])
+        for d in field_deployments(user=user)
+        if _may_report(user, d)
+    ]
 
 
 def _dashboard_panel(request: Any, obj: Any) -> dict[str, Any]:

@@ -95,6 +95,7 @@ def test_query_count_does_not_grow_with_the_rows(
     assert response.content.decode().count("EX-0") == count
 
 
-# session, user, memberships, scope echelons, count, rows, parties, and the
+# session, user, memberships, scope echelons, count, rows, parties, the
+# deployments the user is out on (the report buttons at the top), and the
 # unread count of the inbox in the header — pinned:
-QUERIES = 8
+QUERIES = 9
