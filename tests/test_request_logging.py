@@ -36,3 +36,17 @@ def test_outside_a_request_the_id_is_a_dash(client: Any) -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", None, None)
     RequestIdFilter().filter(record)
     assert record.request_id == "-"
+
+
+def test_a_secret_token_in_the_query_never_reaches_the_log(
+    client: Any, caplog: Any
+) -> None:
+    """The calendar feed is fetched with ``?token=``: the log keeps the rest."""
+    caplog.set_level(logging.INFO, logger="missionsafety.request")
+    client.get("/login/?next=/&token=s3cret-feed-token&Token=other-s3cret")
+    line = next(
+        r.getMessage() for r in caplog.records if r.name == "missionsafety.request"
+    )
+    assert "s3cret" not in line
+    assert "next=" in line
+    assert "token=%5Bremoved%5D" in line or "token=[removed]" in line
