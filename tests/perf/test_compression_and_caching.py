@@ -21,6 +21,9 @@ ABOVE_GZIP = {
     "missionsafety.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # serves its own pre-compressed files
+    # Chooses the database and sets the read-your-writes cookie; a retry on the
+    # primary goes through compression again.
+    "missionsafety.core.replicas.ReplicaMiddleware",
 }
 
 
