@@ -23,6 +23,12 @@ from missionsafety.organisations.models import User
 def test_dump_and_load_into_an_empty_database_keeps_the_chain(
     world: Any, tmp_path: Path
 ) -> None:
+    if connection.vendor == "postgresql":
+        # The flush inside this test's transaction leaves the transactional tests
+        # that follow unable to set up on PostgreSQL (duplicate object types); a
+        # move between two PostgreSQL databases needs a scratch database, as the
+        # backup round trip has.
+        pytest.skip("needs a scratch database on PostgreSQL")
     # A person whose id follows a gap (someone deleted; on PostgreSQL also any
     # id a rolled-back insert used): a move must not number them afresh.
     gone = User.objects.create_user(username="gone")

@@ -48,7 +48,10 @@ def test_chart_and_table_on_the_deployment_page_and_in_the_risk_picture(
     section = page.content.decode().split('id="occurrence-categories"')[1]
     section = section.split("</figure>")[0]
     assert "Occurrences per month and category" in section
-    assert "<th>category 2</th>" in section and "<td>3</td>" in section
+    assert (
+        "<th>category 2</th>" in section
+        and '<td data-label="category 2">3</td>' in section
+    )
     client.cookies.load({"missionsafety_language": "nl"})
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "Voorvallen per maand en categorie" in page

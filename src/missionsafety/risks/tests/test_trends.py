@@ -49,10 +49,12 @@ def test_deployment_page_charts_acceptances_expiring_per_week(
     chart = chart.split("</figure>")[0]
     assert "<svg" in chart
     rows = chart.split("<tbody>")[1]
-    assert "<td>expired</td><td>1</td>" in rows
+    assert '<td data-label="Period">expired</td><td data-label="Number">1</td>' in rows
     monday = world.today + datetime.timedelta(days=1)
     monday -= datetime.timedelta(days=monday.weekday())
-    assert rows.count("<td>2</td>") == 1  # both in the week of tomorrow
+    assert (
+        rows.count('<td data-label="Number">2</td>') == 1
+    )  # both in the week of tomorrow
 
 
 def test_overview_counts_only_visible_deployments(world: Any, client_for: Any) -> None:
