@@ -126,7 +126,6 @@ def risk_update(*, actor: Any, risk: Risk, version: int | None, **changes: Any) 
     )
 
 
-@transaction.atomic
 def check_levels(
     matrix: Any,
     *,
@@ -151,6 +150,7 @@ def check_levels(
     return inherent, residual
 
 
+@transaction.atomic
 def assessment_record(
     *,
     actor: Any,
