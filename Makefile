@@ -20,8 +20,8 @@ test: install
 	$(UV) run pytest $(PYTEST_ARGS)
 
 lint: install
-	$(UV) run ruff format --check src tests conftest.py
-	$(UV) run ruff check src tests conftest.py
+	$(UV) run ruff format --check src tests benchmarks conftest.py
+	$(UV) run ruff check src tests benchmarks conftest.py
 
 # mypy with django-stubs over src (kept out of "lint" so a type error in one app
 # does not hide style problems; CI runs both).
@@ -33,8 +33,8 @@ browser: install
 	$(UV) run pytest -m browser $(PYTEST_ARGS)
 
 format: install
-	$(UV) run ruff format src tests conftest.py
-	$(UV) run ruff check --fix src tests conftest.py
+	$(UV) run ruff format src tests benchmarks conftest.py
+	$(UV) run ruff check --fix src tests benchmarks conftest.py
 
 # Schemathesis against /api/v1/openapi.json as two roles, bounded (a few
 # minutes); left out of "make test", run by CI as its own step.

@@ -76,7 +76,9 @@ def run(args: argparse.Namespace) -> None:
             took = time.perf_counter() - started
             assert response.status_code == 200, response.status_code
             pages = len(PdfReader(io.BytesIO(response.content)).pages)
-            print(f"{label}: {took:.1f} s, {pages} pages, {len(response.content) // 1024} KB")
+            print(
+                f"{label}: {took:.1f} s, {pages} pages, {len(response.content) // 1024} KB"
+            )
     started = time.perf_counter()
     export = client.get(f"/deployments/{dep}/register.xlsx").content
     print(f"XLSX export: {time.perf_counter() - started:.1f} s")

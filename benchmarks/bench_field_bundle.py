@@ -34,7 +34,48 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-WORDS = ["voertuig", "schoof", "weg", "op", "ijzel", "bij", "de", "poort", "patrouille", "zag", "losliggende", "munitie", "naast", "de", "weg", "generator", "lekte", "brandstof", "in", "de", "opslag", "looppad", "glad", "in", "de", "ochtend", "schutter", "struikelde", "tijdens", "nachtoefening", "radio", "viel", "uit", "bij", "controlepost", "koeling", "van", "de", "container", "faalde"]
+WORDS = [
+    "voertuig",
+    "schoof",
+    "weg",
+    "op",
+    "ijzel",
+    "bij",
+    "de",
+    "poort",
+    "patrouille",
+    "zag",
+    "losliggende",
+    "munitie",
+    "naast",
+    "de",
+    "weg",
+    "generator",
+    "lekte",
+    "brandstof",
+    "in",
+    "de",
+    "opslag",
+    "looppad",
+    "glad",
+    "in",
+    "de",
+    "ochtend",
+    "schutter",
+    "struikelde",
+    "tijdens",
+    "nachtoefening",
+    "radio",
+    "viel",
+    "uit",
+    "bij",
+    "controlepost",
+    "koeling",
+    "van",
+    "de",
+    "container",
+    "faalde",
+]
 LINK_BITS = 256_000
 RTT = 0.6
 BATCH = 200
