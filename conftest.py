@@ -8,6 +8,28 @@ import pytest
 from django.test import Client
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test must restore what migrations created.
+
+    A transactional test flushes the database when it ends; without
+    ``serialized_rollback`` Django then re-creates content types and
+    permissions under new ids, and the next test that does restore them
+    fails on a unique constraint. Refuse such a test at collection."""
+    wrong = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None:
+            continue
+        transactional = marker.kwargs.get("transaction", False)
+        if transactional and not marker.kwargs.get("serialized_rollback", False):
+            wrong.append(item.nodeid)
+    if wrong:
+        raise pytest.UsageError(
+            "transactional tests must also set serialized_rollback=True: "
+            + ", ".join(wrong)
+        )
+
+
 @pytest.fixture
 def world(db: Any) -> Any:
     from missionsafety.testing import build_world

@@ -60,7 +60,7 @@ def _home_meanwhile(w: Any, risks: dict[str, Risk]) -> None:
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_field_and_home_sync_by_bundle_then_https(
     world: Any, live_server: Any, field_process: Any, tmp_path: Path
 ) -> None:
