@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from missionsafety.occurrences.models import Attachment, Occurrence
 
@@ -88,8 +89,8 @@ def test_a_report_written_offline_waits_in_the_outbox_and_is_sent_once(
     notice = phone.locator(".field-notice")
     assert "postvak uit" in notice.inner_text().lower()
     status = phone.locator("#outbox-status")
-    assert status.is_visible()
-    assert "(1)" in status.inner_text()
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("(1)")
     assert not Occurrence.objects.filter(title="Losse lading op de weg").exists()
 
     phone.context.set_offline(False)
@@ -101,7 +102,7 @@ def test_a_report_written_offline_waits_in_the_outbox_and_is_sent_once(
     phone.evaluate("() => MSFieldPage.flush()")
     assert Occurrence.objects.filter(title="Losse lading op de weg").count() == 1
     assert outbox_count(phone) == 0
-    assert phone.locator("#outbox-empty").is_visible()
+    expect(phone.locator("#outbox-empty")).to_be_visible()
 
 
 def test_an_answer_lost_on_the_way_back_gives_one_report_when_sent_again(
@@ -270,7 +271,7 @@ def test_a_report_the_server_refuses_comes_back_as_a_draft_with_its_messages(
     assert not Occurrence.objects.filter(title="Zonder plaats").exists()
     phone.goto(f"{live_server.url}/outbox/")
     ready(phone)
-    assert "Zonder plaats" in phone.locator("#outbox-drafts").inner_text()
+    expect(phone.locator("#outbox-drafts")).to_contain_text("Zonder plaats")
     phone.get_by_role("link", name="Openen").click()
     ready(phone)
     phone.wait_for_function("() => document.querySelector('.field-notice li')")
