@@ -1,8 +1,9 @@
 """Every page of the demo stays light enough for a 256 kbit/s satellite link.
 
 For each demo user, every page reachable with a GET — URLs without arguments,
-and URLs whose arguments are a demo deployment or organisation — must transfer
-under 60 KB: the HTML as compressed by the server plus the CSS, JavaScript
+URLs whose argument is an organisation (every one of the demo), a deployment
+(a sample: the largest registers and the most occurrences) or one object (the
+newest risk, occurrence, observation, …) — must transfer under 60 KB: the HTML as compressed by the server plus the CSS, JavaScript
 and images it references, compressed (as WhiteNoise serves them; a cold
 cache, so every asset counts). The list of pages comes from the URL
 configuration, so a page added later is weighed too.
@@ -25,7 +26,20 @@ BUDGET = 60 * 1024
 
 # Not pages: Django admin, the JSON API, actions and probes.
 NOT_PAGES = ("admin:", "api:")
-NOT_PAGE_NAMES = {"logout", "set_language", "healthz"}
+NOT_PAGE_NAMES = {
+    "logout",
+    "set_language",
+    "healthz",
+    # Documents to download, not pages to read over the link; rendering every
+    # PDF for every user and deployment would take most of this test's time.
+    "audit:deployment_csv",
+    "evaluations:agreement_pdf",
+    "field:package",
+    "reports:register_xlsx",
+    "reports:risk_picture_pdf",
+    "reports:worksheets_pdf",
+    "risks:import_template",
+}
 ASSET = re.compile(
     r'<(?:link[^>]+rel="stylesheet"[^>]*href|script[^>]+src|img[^>]+src)="([^"]+)"'
 )
@@ -48,13 +62,55 @@ def url_patterns() -> list[tuple[str, tuple[str, ...]]]:
     return sorted(set(found))
 
 
+# Pages about one object, weighed on one sample object (the one with the most
+# rows hanging below it is what makes a page heavy, so take the newest of the
+# largest deployment where that is cheap to tell; the newest otherwise).
+OBJECT_PAGES = {
+    "risks:detail": "risks.Risk",
+    "risks:edit": "risks.Risk",
+    "risks:assess": "risks.Risk",
+    "risks:decide": "risks.Risk",
+    "risks:consult": "risks.Risk",
+    "risks:control_add": "risks.Risk",
+    "risks:attachment_add": "risks.Risk",
+    "risks:control_edit": "risks.Control",
+    "risks:consultation": "risks.Consultation",
+    "risks:matrix": "risks.RiskMatrix",
+    "occurrences:detail": "occurrences.Occurrence",
+    "occurrences:edit": "occurrences.Occurrence",
+    "occurrences:triage": "occurrences.Occurrence",
+    "occurrences:action_add": "occurrences.Occurrence",
+    "occurrences:person_add": "occurrences.Occurrence",
+    "occurrences:attachment_add": "occurrences.Occurrence",
+    "lessons:observation_detail": "lessons.Observation",
+    "lessons:observation_edit": "lessons.Observation",
+    "lessons:lesson_detail": "lessons.Lesson",
+    "lessons:lesson_edit": "lessons.Lesson",
+    "feedback:thread": "feedback.Thread",
+    "evaluations:detail": "evaluations.Evaluation",
+    "evaluations:hold": "evaluations.Evaluation",
+    "evaluations:report": "evaluations.Evaluation",
+}
+
+
+def sample_object(label: str) -> int | None:
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    return model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+
+
 def fillings(
     name: str, args: tuple[str, ...], demo: dict[str, list[int]]
 ) -> Iterator[dict[str, Any]] | None:
-    """Argument values for a URL, or None when this test cannot fill them."""
+    """Argument values for a URL (a sample of the demo), or None when this
+    test cannot fill them."""
     if not args:
         return iter([{}])
     namespace = name.split(":")[0] if ":" in name else ""
+    if args == ("pk",) and name in OBJECT_PAGES:
+        pk = sample_object(OBJECT_PAGES[name])
+        return iter([{"pk": pk}] if pk is not None else [])
     if args == ("pk",) and namespace == "deployments":
         return ({"pk": pk} for pk in demo["deployments"])
     if args == ("deployment_pk",):
@@ -99,6 +155,8 @@ def transferred(response: Any, cache: dict[str, int]) -> tuple[int, int]:
 
 @pytest.fixture
 def demo(db: Any) -> dict[str, Any]:
+    from django.db.models import Count
+
     from missionsafety.core.demo import DEMO_USERS, load_all
     from missionsafety.deployments.models import Deployment
     from missionsafety.organisations.models import Organisation, User
@@ -106,8 +164,17 @@ def demo(db: Any) -> dict[str, Any]:
     load_all()
     return {
         "users": [User.objects.get(username=name) for name, _who in DEMO_USERS],
-        "deployments": list(
-            Deployment.objects.order_by("pk").values_list("pk", flat=True)
+        # A sample per URL pattern: the two deployments with the largest
+        # registers (the heaviest pages) and the one with the most occurrences.
+        "deployments": sorted(
+            {
+                *Deployment.objects.annotate(n=Count("risks"))
+                .order_by("-n", "pk")
+                .values_list("pk", flat=True)[:2],
+                *Deployment.objects.annotate(n=Count("occurrences"))
+                .order_by("-n", "pk")
+                .values_list("pk", flat=True)[:1],
+            }
         ),
         "organisations": list(
             Organisation.objects.order_by("pk").values_list("pk", flat=True)
