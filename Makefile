@@ -6,6 +6,8 @@
 #   make replica  two servers on a PostgreSQL primary with a streaming replica (CI)
 UV := $(shell sh scripts/ensure-uv.sh)
 PORT ?= 8000
+# Test processes for "make test" (pytest-xdist): one per core; WORKERS=0 runs in one.
+WORKERS ?= auto
 APPS := core organisations deployments risks occurrences feedback lessons evaluations audit reports field
 
 .PHONY: demo test install lint typecheck format messages bench worker browser fuzz field replica
@@ -17,7 +19,7 @@ demo: install
 	$(UV) run missionsafety demo --port $(PORT)
 
 test: install
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(UV) run ruff format --check src tests benchmarks conftest.py

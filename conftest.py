@@ -30,6 +30,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language (LANGUAGE_CODE), whatever a
+    test before it in this process activated and left behind (a request
+    through the test client activates the reader's language in this thread)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db: Any) -> Any:
     from missionsafety.testing import build_world

@@ -179,18 +179,17 @@ def signed_in(new_page: Any, login: Any, username: str) -> Any:
 
 
 # Every role in both languages, each page at a desktop size and at a phone
-# size: 3 roles x 2 languages x 2 sizes. One browser; one log-in per role.
-PASSES = [(role, language) for role in ROLES for language in LOCALES]
-
-
+# size: 3 roles x 2 languages x 2 sizes, one test per role (so that parallel
+# test processes share the crawl), one log-in per role.
+@pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_has_no_serious_or_critical_violations(
-    new_page: Any, live_world: Any, login: Any, live_server: Any
+    role: str, new_page: Any, live_world: Any, login: Any, live_server: Any
 ) -> None:
     urls = sample_urls(live_world)
     failures: list[str] = []
-    states = {role: signed_in(new_page, login, ROLES[role]) for role in ROLES}
-    for role, language in PASSES:
-        page = open_page(new_page, language, DESKTOP, storage_state=states[role])
+    state = signed_in(new_page, login, ROLES[role])
+    for language in LOCALES:
+        page = open_page(new_page, language, DESKTOP, storage_state=state)
         label = f"{role}, {language}"
         page.goto(live_server.url + "/")
         # The page follows the browser's language, not the one of the log-in.
@@ -204,6 +203,13 @@ def test_every_page_has_no_serious_or_critical_violations(
         assert checked >= len(urls) // 2, f"{label}: {checked} of {len(urls)} opened"
         failures += found
         page.context.close()
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
+
+
+def test_the_login_page_has_no_serious_or_critical_violations(
+    new_page: Any, live_server: Any
+) -> None:
+    failures: list[str] = []
     for language in LOCALES:
         page = open_page(new_page, language, DESKTOP)
         failures += crawl(

@@ -265,9 +265,10 @@ def test_a_report_the_server_refuses_comes_back_as_a_draft_with_its_messages(
     assert outbox_count(phone) == 1
 
     phone.context.set_offline(False)
-    phone.wait_for_function(
-        "() => document.getElementById('outbox-status').textContent.includes('fout')"
-    )
+    # Back as a draft with the server's messages: the header says so.
+    status = phone.locator("#outbox-status")
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("fout")
     assert not Occurrence.objects.filter(title="Zonder plaats").exists()
     phone.goto(f"{live_server.url}/outbox/")
     ready(phone)

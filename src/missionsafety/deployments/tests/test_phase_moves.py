@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from missionsafety.audit.models import ChangeRecord
 from missionsafety.core.exceptions import NotAllowed, ValidationError
@@ -100,11 +101,12 @@ def test_a_closed_deployment_moves_nowhere(world: Any) -> None:
     from missionsafety.testing import walk
 
     closed = walk(world.dep, world.jfc_safety, Phase.CLOSED)
-    with pytest.raises(ValidationError) as error:
-        services.deployment_move_phase(
-            actor=world.jfc_safety, deployment=closed, to_phase="planning"
-        )
-    assert "none (closed)" in str(error.value.message_dict["phase"])
+    for language, allowed in (("nl", "geen (afgesloten)"), ("en", "none (closed)")):
+        with translation.override(language), pytest.raises(ValidationError) as error:
+            services.deployment_move_phase(
+                actor=world.jfc_safety, deployment=closed, to_phase="planning"
+            )
+        assert allowed in str(error.value.message_dict["phase"])
 
 
 @pytest.mark.parametrize(

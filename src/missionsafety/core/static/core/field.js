@@ -60,7 +60,9 @@
           ? text("login", waiting.length)
           : waiting.length
             ? text("waiting", waiting.length)
-            : text("refused", refused);
+            : refused
+              ? text("refused", refused)
+              : "";
         status.href = login ? "/login/?next=" + encodeURIComponent(here) : "/outbox/";
       }
       return items;
