@@ -1,7 +1,7 @@
 """Drives a field instance from the tests, in its own process and database.
 
     MISSIONSAFETY_DATA_DIR=DIR DATABASE_URL=sqlite:///DIR/db.sqlite3 \
-        python -m missionsafety.field.tests.driver work|facts
+        python -m missionsafety.field.tests.driver work|facts|serve
 """
 
 from __future__ import annotations
@@ -111,6 +111,42 @@ def facts() -> dict[str, Any]:
     }
 
 
+def _serve() -> None:
+    """Answer one JSON request a line until stdin closes: a ``missionsafety``
+    command (``{"command": [...]}``) or work (``{"drive": "work"}``)."""
+    import io
+    import traceback
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import transaction
+    from django.utils import translation
+
+    actions = {"work": work, "facts": facts}
+    for line in sys.stdin:
+        request = json.loads(line)
+        out, err = io.StringIO(), io.StringIO()
+        reply: dict[str, Any] = {"rc": 0}
+        translation.activate(settings.LANGUAGE_CODE)
+        try:
+            if "command" in request:
+                name, *args = request["command"]
+                call_command(name.replace("-", "_"), *args, stdout=out, stderr=err)
+            else:
+                with transaction.atomic():
+                    reply["result"] = actions[request["drive"]]()
+        except CommandError as exc:
+            reply["rc"] = 1
+            err.write(f"CommandError: {exc}\n")
+        except Exception:
+            reply["rc"] = 1
+            err.write(traceback.format_exc())
+        reply.update(out=out.getvalue(), err=err.getvalue())
+        sys.stdout.write(json.dumps(reply, default=str) + "\n")
+        sys.stdout.flush()
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "missionsafety.test_settings")
     import django
@@ -119,6 +155,9 @@ def main() -> None:
     from django.db import transaction
 
     action = sys.argv[1]
+    if action == "serve":
+        _serve()
+        return
     with transaction.atomic():
         result = {"work": work, "facts": facts}[action]()
     sys.stdout.write(json.dumps(result, default=str) + "\n")

@@ -72,7 +72,7 @@ def test_field_and_home_sync_by_bundle_then_https(
     package.write_bytes(
         package_export(actor=w.bde13_safety, deployment=w.dep, url=live_server.url)
     )
-    field_process.run("field", "init", str(package))
+    field_process.init(package)
     # The link is cut: both sides work.
     worked = field_process.drive("work")
     assert worked["numbers"] == [10001, 10002]  # the field's own block
