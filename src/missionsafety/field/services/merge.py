@@ -261,14 +261,15 @@ def _update(
     return obj, True, conflicts
 
 
-def _local_actor(ct: ContentType, pk: int) -> str:
+def _local_change(ct: ContentType, pk: int) -> tuple[str, Any]:
+    """Who last changed a record here, and when."""
     record = (
         ChangeRecord.objects.filter(content_type=ct, object_id=str(pk))
         .exclude(action=IMPORT_ACTION)
         .order_by("-seq")
         .first()
     )
-    return record.actor_label if record else ""
+    return (record.actor_label, record.created_at) if record else ("", None)
 
 
 def _record_conflict(
@@ -284,9 +285,11 @@ def _record_conflict(
     remote_at = (
         datetime.datetime.fromisoformat(change["t"]) if change.get("t") else None
     )
+    local_actor, local_at = _local_change(ct, int(obj.pk))  # type: ignore[arg-type]
     values = {
         "local_value": mine,
-        "local_actor": _local_actor(ct, int(obj.pk)),  # type: ignore[arg-type]
+        "local_actor": local_actor,
+        "local_at": local_at,
         "remote_value": change["v"][name],
         "remote_actor": str(change.get("a") or "system")[:200],
         "remote_at": remote_at,
