@@ -58,11 +58,13 @@ def attach_in_field(tag: str, large: int = 0) -> None:
     observation_attach(
         actor=leader, observation=observation, upload=upload(f"{tag}-waarn.png", 7000)
     )
+    subject = Risk.objects.order_by("pk").first()
+    assert subject is not None
     thread = thread_open(
         actor=leader,
         deployment=deployment,
         to_party=deployment.parties.get(role="parent_brigade"),
-        subject=Risk.objects.order_by("pk").first(),
+        subject=subject,
         title=f"Vraag {tag}",
         body="Zie foto.",
     )
