@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from missionsafety.field.envelope import BundleRefused
+from missionsafety.field.files import DEFAULT_BATCH_BYTES
 from missionsafety.field.models import Instance, SentBundle
 from missionsafety.field.services import (
     bundle_apply,
@@ -21,6 +22,8 @@ from missionsafety.field.services import (
 
 router = Router(tags=["field"], auth=None)
 MAX_BUNDLE = 20 * 1024 * 1024
+# A batch asked for is kept small enough to resume over a thin link.
+MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
 def _field(request: HttpRequest, instance: str) -> Instance:
@@ -46,7 +49,12 @@ def _field(request: HttpRequest, instance: str) -> Instance:
 def push(request: HttpRequest, instance: str) -> HttpResponse:
     """Apply one bundle from the field; an already applied one is confirmed."""
     peer = _field(request, instance)
-    data = request.body
+    # Read the stream, not ``request.body``: a batch with an attachment is
+    # larger than the limit Django sets for form posts.
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > MAX_BUNDLE:
+        return JsonResponse({"detail": _("The bundle is too large.")}, status=413)
+    data = request.read(MAX_BUNDLE + 1)
     if len(data) > MAX_BUNDLE:
         return JsonResponse({"detail": _("The bundle is too large.")}, status=413)
     try:
@@ -68,7 +76,11 @@ def push(request: HttpRequest, instance: str) -> HttpResponse:
 
 @router.get("/field/{instance}/pull", include_in_schema=False)
 def pull(
-    request: HttpRequest, instance: str, after: int = 0, limit: int = 200
+    request: HttpRequest,
+    instance: str,
+    after: int = 0,
+    limit: int = 200,
+    size: int = DEFAULT_BATCH_BYTES,
 ) -> HttpResponse:
     """The bundle after ``after``: sent again if it was made already, else the
     next one (204 when nothing waits)."""
@@ -80,7 +92,11 @@ def pull(
         return JsonResponse(
             {"detail": _("Unknown bundle number."), "sent": peer.sent_seq}, status=409
         )
-    data, count = bundle_make(peer=peer, limit=max(1, min(limit, 1000)))
+    data, count = bundle_make(
+        peer=peer,
+        limit=max(1, min(limit, 1000)),
+        max_bytes=max(16 * 1024, min(size, MAX_BATCH_BYTES)),
+    )
     if not count:
         # Nothing to send: take the empty bundle back.
         SentBundle.objects.filter(peer=peer, seq=after + 1).delete()

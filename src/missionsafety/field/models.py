@@ -200,6 +200,7 @@ class Conflict(models.Model):
     field = models.CharField(_("field"), max_length=100, blank=True)
     local_value = models.JSONField(_("value here"), null=True, blank=True)
     local_actor = models.CharField(_("changed here by"), max_length=200, blank=True)
+    local_at = models.DateTimeField(_("changed here at"), null=True, blank=True)
     remote_value = models.JSONField(_("value received"), null=True, blank=True)
     remote_actor = models.CharField(_("changed there by"), max_length=200)
     remote_at = models.DateTimeField(_("changed there at"), null=True, blank=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.field.envelope import BundleRefused
+from missionsafety.field.files import DEFAULT_BATCH_BYTES
 from missionsafety.field.models import Instance, SentBundle
 from missionsafety.field.services import bundle_apply, bundle_make, self_instance
 
@@ -45,7 +46,12 @@ def _request(url: str, token: str, data: bytes | None = None) -> tuple[int, byte
         ) from None
 
 
-def sync_with_home(*, url: str | None = None, batch: int = 200) -> dict[str, int]:
+def sync_with_home(
+    *,
+    url: str | None = None,
+    batch: int = 200,
+    batch_bytes: int = DEFAULT_BATCH_BYTES,
+) -> dict[str, int]:
     me = self_instance()
     if me is None or me.role != Instance.Role.FIELD:
         raise BundleRefused(_("Only a field instance syncs with home."))
@@ -62,7 +68,7 @@ def sync_with_home(*, url: str | None = None, batch: int = 200) -> dict[str, int
             bundle = SentBundle.objects.get(peer=home, seq=home.acked_seq + 1)
             data, count = bytes(bundle.data), bundle.changes
         else:
-            data, count = bundle_make(peer=home, limit=batch)
+            data, count = bundle_make(peer=home, limit=batch, max_bytes=batch_bytes)
             if not count:
                 _drop_empty(home)
                 break
@@ -81,7 +87,8 @@ def sync_with_home(*, url: str | None = None, batch: int = 200) -> dict[str, int
     while True:
         home.refresh_from_db()
         status, body = _request(
-            f"{prefix}/pull?after={home.received_seq}&limit={batch}", home.token
+            f"{prefix}/pull?after={home.received_seq}&limit={batch}&size={batch_bytes}",
+            home.token,
         )
         if status == 204:
             break

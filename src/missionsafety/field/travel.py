@@ -90,6 +90,7 @@ KINDS: list[Kind] = [
     Kind("risks.Control", _by_deployment("risks.Control")),
     Kind("risks.Consultation", _by_deployment("risks.Consultation")),
     Kind("risks.Decision", _by_deployment("risks.Decision"), True),
+    Kind("risks.RiskAttachment", _by_deployment("risks.RiskAttachment"), True),
     Kind("evaluations.Evaluation", _by_deployment("evaluations.Evaluation")),
     Kind(
         "evaluations.EvaluationParticipant",
@@ -101,14 +102,27 @@ KINDS: list[Kind] = [
     Kind("evaluations.Action", _by_deployment("evaluations.Action")),
     Kind("evaluations.GateWaiver", _by_deployment("evaluations.GateWaiver"), True),
     Kind("occurrences.Occurrence", _by_deployment("occurrences.Occurrence")),
+    Kind("occurrences.Attachment", _by_deployment("occurrences.Attachment"), True),
     Kind(
         "occurrences.OccurrenceAction", _by_deployment("occurrences.OccurrenceAction")
     ),
     Kind("occurrences.PersonInvolved", _by_deployment("occurrences.PersonInvolved")),
     Kind("feedback.Thread", _by_deployment("feedback.Thread")),
     Kind("feedback.Message", _by_deployment("feedback.Message"), True),
+    Kind(
+        "feedback.MessageAttachment",
+        _by_deployment("feedback.MessageAttachment"),
+        True,
+    ),
     Kind("lessons.Lesson", _lessons),
     Kind("lessons.Observation", _by_deployment("lessons.Observation")),
+    Kind(
+        "lessons.Attachment",
+        lambda d: apps.get_model("lessons.Attachment")._base_manager.filter(
+            observation__deployment=d
+        ),
+        True,
+    ),
     Kind("lessons.LessonUse", _by_deployment("lessons.LessonUse")),
     Kind("lessons.LessonReview", _by_deployment("lessons.LessonReview")),
 ]

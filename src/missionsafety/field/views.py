@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 from missionsafety.core.exceptions import NotAllowed
 from missionsafety.deployments.models import Deployment
 from missionsafety.field import selectors
+from missionsafety.field.display import describe, describe_all
 from missionsafety.field.models import Conflict
 from missionsafety.field.services import conflict_resolve
 
@@ -31,16 +30,8 @@ def conflicts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "field/conflicts.html",
-        {"conflicts": rows, "deployment": deployment},
+        {"conflicts": describe_all(rows), "deployment": deployment},
     )
-
-
-def _show(value: object) -> str:
-    if isinstance(value, dict) and "r" in value:
-        return " ".join(str(v) for v in value["r"] or [])
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 @login_required
@@ -73,8 +64,7 @@ def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conflict": conflict,
             "is_review": conflict.kind == Conflict.Kind.SUPERSEDED,
             "is_open": conflict.status == Conflict.Status.OPEN,
-            "local": _show(conflict.local_value),
-            "remote": _show(conflict.remote_value),
+            "view": describe(conflict),
             "errors": errors,
             "posted": request.POST,
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -46,9 +47,135 @@ def test_conflicts_page_lists_both_values_and_who(
     page = client_for(w.bde13_safety).get(f"/field/conflicts/?deployment={w.dep.pk}")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Thuis" in text and "Veld" in text and "bde13.safety" in text
+    assert "Thuis" in text and "Veld" in text and str(w.bde13_safety) in text
     detail = client_for(w.bde13_safety).get(f"/field/conflicts/{conflict.pk}/")
     assert detail.status_code == 200
+
+
+def _change(
+    package: dict[str, Any], label: str, match: dict[str, Any], **fields: Any
+) -> dict[str, Any]:
+    """A field edit of one record of the package: {name: (base, new)}."""
+    for change in package["changes"]:
+        if change["m"] == label and all(
+            change["v"].get(k) == v for k, v in match.items()
+        ):
+            return {
+                "m": label,
+                "id": change["id"],
+                "pk": change["pk"],
+                "op": "update",
+                "v": {name: new for name, (_old, new) in fields.items()},
+                "b": {name: old for name, (old, _new) in fields.items()},
+                "a": "bn.commander",
+                "t": "2026-01-02T09:30:00+00:00",
+            }
+    raise AssertionError(match)
+
+
+def _party_ref(package: dict[str, Any], short_name: str) -> dict[str, str]:
+    for change in package["changes"]:
+        if change["m"] == "deployments.party" and change["v"]["organisation"] == {
+            "r": [short_name]
+        }:
+            return {"u": change["id"]}
+    raise AssertionError(short_name)
+
+
+@pytest.fixture
+def control_conflicts(world: Any) -> Any:
+    """A control changed on both sides: its status, due date and owner."""
+    w = world
+    risks = register(w)
+    control = services.control_add(
+        actor=w.bde13_safety,
+        risk=risks["patrol"],
+        description="Rijbewijscontrole",
+        kind="administrate",
+        owner_party=w.party_bn,
+        due_date=datetime.date(2027, 3, 1),
+    )
+    _data, package = export(w)
+    control = services.control_update(
+        actor=w.bn_commander,
+        control=control,
+        version=control.version,
+        status="implemented",
+        due_date=datetime.date(2027, 4, 15),
+    )
+    services.control_update(
+        actor=w.bde13_safety,
+        control=control,
+        version=control.version,
+        owner_party=w.party_bde13,
+    )
+    change = _change(
+        package,
+        "risks.control",
+        {"description": "Rijbewijscontrole"},
+        status=("planned", "ineffective"),
+        due_date=("2027-03-01", "2027-05-20"),
+        owner_party=(_party_ref(package, "42 BLJ"), _party_ref(package, "NLD JFC")),
+    )
+    bundle_apply(data=forge(package, [change]))
+    return w
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nl",
+            [
+                "Status",
+                "Gereed op",
+                "Eigenaar (partij)",
+                "uitgevoerd",
+                "ineffectief",
+                "15 april 2027",
+                "20 mei 2027",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Status",
+                "Due date",
+                "Owner party",
+                "implemented",
+                "ineffective",
+                "April 15, 2027",
+                "May 20, 2027",
+            ],
+        ),
+    ],
+)
+def test_conflicts_page_speaks_the_users_language(
+    control_conflicts: Any, client_for: Any, language: str, words: list[str]
+) -> None:
+    w = control_conflicts
+    client = client_for(w.bde13_safety)
+    client.cookies["django_language"] = language
+    page = client.get(
+        f"/field/conflicts/?deployment={w.dep.pk}", HTTP_ACCEPT_LANGUAGE=language
+    )
+    text = page.content.decode()
+    assert Conflict.objects.filter(status="open").count() == 3
+    for word in words:
+        assert word in text, word
+    # Parties by name, people by name; no raw values or ids.
+    assert str(w.party_bde13) in text or "13 LBR" in text
+    assert "NLD JFC" in text
+    assert str(w.bde13_safety) in text and str(w.bn_commander) in text
+    for raw in ("due_date", "owner_party", '"u"', "2027-05-20", "planned"):
+        assert raw not in text, raw
+    status = Conflict.objects.get(field="status")
+    detail = client.get(
+        f"/field/conflicts/{status.pk}/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert words[3] in detail and words[4] in detail
+    assert str(w.bn_commander) in detail and "EFP-R12 field 1" in detail
+    assert "2026" in detail  # when each side changed it
 
 
 def test_resolving_without_a_choice_keeps_the_form_with_an_error(

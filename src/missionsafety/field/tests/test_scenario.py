@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from missionsafety.field.models import Instance
 from missionsafety.field.services import bundle_apply, bundle_make
-from missionsafety.field.tests.driver import facts
+from missionsafety.field.tests.driver import facts, upload
 from missionsafety.field.tests.helpers import register
 from missionsafety.lessons import services as lessons
+from missionsafety.occurrences.models import Occurrence
+from missionsafety.occurrences.services import attachment_add, occurrence_report
 from missionsafety.risks import services
 from missionsafety.risks.models import Risk
 
@@ -50,6 +53,20 @@ def _home_meanwhile(w: Any, risks: dict[str, Risk]) -> None:
         observations=[obs],
         deployment=w.dep,
     )
+    occurrence, _new = occurrence_report(
+        actor=w.coy_leader,
+        deployment=w.dep,
+        occurred_at=timezone.now(),
+        place="Vilnius",
+        unit=w.bn,
+        kind="unsafe_situation",
+        title="Thuis gemeld",
+        actual_category=0,
+        potential_category=0,
+    )
+    attachment_add(
+        actor=w.coy_leader, occurrence=occurrence, upload=upload("thuis.png", 8000)
+    )
     edited = Risk.objects.get(pk=risks["edited"].pk)
     services.risk_update(
         actor=w.bde13_safety,
@@ -72,7 +89,7 @@ def test_field_and_home_sync_by_bundle_then_https(
     package.write_bytes(
         package_export(actor=w.bde13_safety, deployment=w.dep, url=live_server.url)
     )
-    field_process.run("field", "init", str(package))
+    field_process.init(package)
     # The link is cut: both sides work.
     worked = field_process.drive("work")
     assert worked["numbers"] == [10001, 10002]  # the field's own block
@@ -93,7 +110,13 @@ def test_field_and_home_sync_by_bundle_then_https(
     home, field = _facts(), field_process.drive("facts")
     for name in ("occurrences", "observations", "decisions", "lessons", "controls"):
         assert home[name] == field[name], name
-    assert len(home["occurrences"]) == 20
+    assert len(home["occurrences"]) == 21
+    # Photos of both sides, once each, with the same bytes on both sides.
+    assert home["attachments"] == field["attachments"]
+    names = [name for _label, name, _sha in home["attachments"]]
+    assert sorted(names) == sorted(
+        ["thuis.png", "veld-voorval.png", "veld-waarn.png", "veld-bericht.png"]
+    )
     assert len(home["observations"]) == 6
     assert len(home["decisions"]) == 2 and len(home["lessons"]) == 1
     assert sum(1 for _d, s in home["controls"] if s == "implemented") == 3
@@ -115,7 +138,24 @@ def test_field_and_home_sync_by_bundle_then_https(
     ]
     assert home["audit_ok"] and field["audit_ok"]
 
-    # Over HTTP now: nothing waits, nothing changes.
+    # Over HTTP now: photos made since, one larger than a batch (it goes in
+    # a batch of its own), in batches of at most 64 kB.
+    field_process.drive("more")
+    attachment_add(
+        actor=w.coy_leader,
+        occurrence=Occurrence.objects.get(title="Thuis gemeld"),
+        upload=upload("thuis-2.png", 90_000),
+    )
+    done = field_process.run(
+        "field", "sync", "--url", live_server.url, "--batch-bytes", "65536"
+    )
+    assert "wijzigingen verzonden" in done.stdout
+    home, field = _facts(), field_process.drive("facts")
+    assert home["attachments"] == field["attachments"]
+    assert len(home["attachments"]) == 9
+    peer.refresh_from_db()
+    assert peer.received_seq >= 3, "the field's photos came in several batches"
+    # Again: nothing waits, nothing changes.
     done = field_process.run("field", "sync", "--url", live_server.url)
     assert "0 wijzigingen verzonden, 0 ontvangen" in done.stdout
     assert _facts() == home

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from missionsafety.core.exceptions import NotAllowed
 from missionsafety.field.envelope import BundleRefused
+from missionsafety.field.files import DEFAULT_BATCH_BYTES
 
 
 class Command(BaseCommand):
@@ -38,6 +39,12 @@ class Command(BaseCommand):
         sync = sub.add_parser("sync", help="Sync with home over HTTPS (field).")
         sync.add_argument("--url", help="Home address (default: from the package).")
         sync.add_argument("--batch", type=int, default=200)
+        sync.add_argument(
+            "--batch-bytes",
+            type=int,
+            default=DEFAULT_BATCH_BYTES,
+            help="About this many bytes per batch (an attachment larger goes alone).",
+        )
         sub.add_parser("status", help="Last sync, waiting changes, open conflicts.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -127,7 +134,11 @@ class Command(BaseCommand):
     def _sync(self, options: dict[str, Any]) -> None:
         from missionsafety.field.sync import sync_with_home
 
-        report = sync_with_home(url=options.get("url"), batch=options["batch"])
+        report = sync_with_home(
+            url=options.get("url"),
+            batch=options["batch"],
+            batch_bytes=options["batch_bytes"],
+        )
         self.stdout.write(
             _("Synced with home: %(sent)s changes sent, %(received)s received.")
             % report
