@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime
 import io
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -39,7 +37,7 @@ from missionsafety.risks import services as risk_services
 from missionsafety.risks.models import RegisterImport, Risk
 from missionsafety.risks.services.common import locked_risk
 from missionsafety.risks.tests.factories import make_risk
-from tests.test_concurrent_services import _run_together, _waiting_for_a_lock
+from tests.test_concurrent_services import _hold_open_then, _run_together
 
 pytestmark = [
     pytest.mark.skipif(
@@ -63,6 +61,18 @@ def _no_server_errors(results: list[Any]) -> None:
 def _chain_verifies() -> None:
     result = verify_chain()
     assert result.ok, result.problem
+
+
+def _edit_until_saved(w: Any, risk: Risk, **changes: Any) -> Risk:
+    """Edit the risk as an editor who meets a conflict reloads and saves again."""
+    while True:
+        current = Risk.objects.get(pk=risk.pk)
+        try:
+            return risk_services.risk_update(
+                actor=w.bde13_safety, risk=current, version=current.version, **changes
+            )
+        except ConflictError:
+            continue
 
 
 def _planning_deployment(w: Any) -> Deployment:
@@ -141,18 +151,7 @@ def test_phase_moves_racing_risk_writes_in_the_deployment_all_land(
 
     def edits() -> None:
         for i in range(rounds):
-            while True:  # an editor who meets a conflict reloads and saves again
-                current = Risk.objects.get(pk=risk.pk)
-                try:
-                    risk_services.risk_update(
-                        actor=w.bde13_safety,
-                        risk=current,
-                        version=current.version,
-                        cause=f"oorzaak {i}",
-                    )
-                    break
-                except ConflictError:
-                    continue
+            _edit_until_saved(w, risk, cause=f"oorzaak {i}")
 
     results = _run_together([moves, creates, edits])
 
@@ -419,42 +418,44 @@ def _workbook(rows: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def test_an_import_racing_single_edits_of_its_rows_lands_whole_or_not_at_all(
-    world: Any,
-) -> None:
-    w = world
-    risks = [make_risk(w, title=f"Risico {n}") for n in range(4)]
+def _retitling_import(w: Any, n: int) -> tuple[list[Risk], RegisterImport]:
+    """``n`` risks and a previewed import that gives each a new title."""
+    risks = [make_risk(w, title=f"Risico {i}") for i in range(n)]
     rows = [
-        [r.reference, f"Nieuw {n}", r.hazard, "42 BLJ"] for n, r in enumerate(risks)
+        [r.reference, f"Nieuw {i}", r.hazard, "42 BLJ"] for i, r in enumerate(risks)
     ]
     pending = risk_services.register_import_preview(
         actor=w.bde13_safety, deployment=w.dep, data=_workbook(rows)
     )
-    assert pending.count("update") == len(risks)
+    assert pending.count("update") == n
+    return risks, pending
 
-    def apply() -> dict[str, int]:
+
+def _apply(w: Any, pending: RegisterImport) -> Callable[[], dict[str, int]]:
+    def job() -> dict[str, int]:
         return risk_services.register_import_apply(
             actor=w.bde13_safety, pending=RegisterImport.objects.get(pk=pending.pk)
         )
 
-    def single(risk: Risk) -> Callable[[], Risk]:
-        def job() -> Risk:
-            while True:  # an editor who meets a conflict reloads and saves again
-                current = Risk.objects.get(pk=risk.pk)
-                try:
-                    return risk_services.risk_update(
-                        actor=w.bde13_safety,
-                        risk=current,
-                        version=current.version,
-                        cause="Hitte",
-                    )
-                except ConflictError:
-                    continue
+    return job
 
-        return job
+
+def test_an_import_racing_single_edits_of_its_rows_lands_whole_or_not_at_all(
+    world: Any,
+) -> None:
+    w = world
+    risks, pending = _retitling_import(w, 4)
 
     # The import's rows in reverse order of the single edits, to cross locks.
-    results = _run_together([apply, *(single(r) for r in reversed(risks))])
+    results = _run_together(
+        [
+            _apply(w, pending),
+            *(
+                lambda r=r: _edit_until_saved(w, r, cause="Hitte")
+                for r in reversed(risks)
+            ),
+        ]
+    )
 
     _no_server_errors(results)
     assert all(isinstance(r, Risk) for r in results[1:]), results
@@ -475,56 +476,6 @@ def test_an_import_racing_single_edits_of_its_rows_lands_whole_or_not_at_all(
         records = ChangeRecord.objects.for_object(risk).filter(action="update")
         assert records.count() == expected_updates
     _chain_verifies()
-
-
-def _hold_open_then(
-    first: Callable[[], Any],
-    then: Callable[[], Any],
-    finish: Callable[[Any], Any] | None = None,
-) -> tuple[Any, Any]:
-    """Run ``first`` in a transaction left open until ``then``, started on a
-    connection of its own, waits for a lock (or is done); then ``finish`` the
-    first transaction with what ``first`` returned, and commit it. Each one's
-    result or the exception it raised."""
-    holding, release = threading.Event(), threading.Event()
-    outcome: dict[str, Any] = {}
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                outcome["first"] = first()
-                holding.set()
-                release.wait(timeout=120)
-                if finish is not None:
-                    outcome["first"] = finish(outcome["first"])
-        except BaseException as exc:
-            outcome["first"] = exc
-        finally:
-            holding.set()
-            connections.close_all()
-
-    def run_then() -> None:
-        try:
-            outcome["then"] = then()
-        except BaseException as exc:
-            outcome["then"] = exc
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert holding.wait(timeout=120)
-    follower = threading.Thread(target=run_then)
-    follower.start()
-    for _ in range(1200):
-        if not follower.is_alive() or _waiting_for_a_lock():
-            break
-        time.sleep(0.05)
-    time.sleep(0.2)  # let it reach the lock it waits for
-    release.set()
-    holder.join()
-    follower.join()
-    return outcome["first"], outcome["then"]
 
 
 def test_an_edit_while_the_draft_is_being_submitted_makes_a_new_version(
@@ -553,19 +504,8 @@ def test_an_import_meeting_an_edit_between_its_lock_and_its_record_is_refused(
     world: Any,
 ) -> None:
     w = world
-    risks = [make_risk(w, title=f"Risico {n}") for n in range(3)]
-    rows = [
-        [r.reference, f"Nieuw {n}", r.hazard, "42 BLJ"] for n, r in enumerate(risks)
-    ]
-    pending = risk_services.register_import_preview(
-        actor=w.bde13_safety, deployment=w.dep, data=_workbook(rows)
-    )
+    risks, pending = _retitling_import(w, 3)
     last = risks[-1]
-
-    def apply() -> dict[str, int]:
-        return risk_services.register_import_apply(
-            actor=w.bde13_safety, pending=RegisterImport.objects.get(pk=pending.pk)
-        )
 
     def edit(current: Risk) -> Risk:
         return risk_services.risk_update(
@@ -573,7 +513,9 @@ def test_an_import_meeting_an_edit_between_its_lock_and_its_record_is_refused(
         )
 
     # A single edit that holds the last row and has not yet written its record.
-    single, imported = _hold_open_then(lambda: locked_risk(last), apply, edit)
+    single, imported = _hold_open_then(
+        lambda: locked_risk(last), _apply(w, pending), edit
+    )
 
     assert isinstance(single, Risk), single
     assert isinstance(imported, ConflictError), imported
