@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from missionsafety.audit.models import ChangeRecord
 from missionsafety.core.exceptions import ConflictError
@@ -73,6 +73,56 @@ def _waiting_for_a_lock() -> bool:
     return bool(row and row[0])
 
 
+def _hold_open_then(
+    first: Callable[[], Any],
+    then: Callable[[], Any],
+    finish: Callable[[Any], Any] | None = None,
+) -> tuple[Any, Any]:
+    """Run ``first`` in a transaction left open until ``then``, started on a
+    connection of its own, waits for a lock (or is done); then ``finish`` the
+    first transaction with what ``first`` returned, and commit it. Each one's
+    result or the exception it raised."""
+    holding, release = threading.Event(), threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                outcome["first"] = first()
+                holding.set()
+                release.wait(timeout=120)
+                if finish is not None:
+                    outcome["first"] = finish(outcome["first"])
+        except BaseException as exc:
+            outcome["first"] = exc
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def run_then() -> None:
+        try:
+            outcome["then"] = then()
+        except BaseException as exc:
+            outcome["then"] = exc
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(timeout=120)
+    follower = threading.Thread(target=run_then)
+    follower.start()
+    for _ in range(1200):
+        if not follower.is_alive() or _waiting_for_a_lock():
+            break
+        time.sleep(0.05)
+    time.sleep(0.2)  # let it reach the lock it waits for
+    release.set()
+    holder.join()
+    follower.join()
+    return outcome["first"], outcome["then"]
+
+
 def _high_risk_with_consultations(w: Any) -> Risk:
     """An H risk awaiting decision, with Staf CLAS and 13 LBR consulted."""
     risk = make_risk(
@@ -92,47 +142,20 @@ def test_an_answer_during_a_reassessment_waits_and_is_refused_as_stale(
     w = world
     risk = _high_risk_with_consultations(w)
     clas = risk.consultations.get(party=w.party_clas)
-    holding, release = threading.Event(), threading.Event()
-    outcome: dict[str, Any] = {}
 
-    def reassess() -> None:
-        from django.db import transaction
+    def answer() -> Consultation:
+        return risk_services.consultation_answer(
+            actor=w.clas_safety,
+            consultation=Consultation.objects.get(pk=clas.pk),
+            answer="agree",
+        )
 
-        try:
-            with transaction.atomic():
-                assess(w, fresh(risk), residual=("D", "II"))
-                holding.set()
-                release.wait(timeout=120)
-        finally:
-            connections.close_all()
+    # The answer comes while the reassessment has not committed yet.
+    _reassessed, answered = _hold_open_then(
+        lambda: assess(w, fresh(risk), residual=("D", "II")), answer
+    )
 
-    def answer() -> None:
-        try:
-            outcome["result"] = risk_services.consultation_answer(
-                actor=w.clas_safety,
-                consultation=Consultation.objects.get(pk=clas.pk),
-                answer="agree",
-            )
-        except BaseException as exc:
-            outcome["result"] = exc
-        finally:
-            connections.close_all()
-
-    reassessing = threading.Thread(target=reassess)
-    reassessing.start()
-    assert holding.wait(timeout=120)
-    answering = threading.Thread(target=answer)
-    answering.start()
-    # Let the reassessment commit once the answer waits for it (or is done).
-    for _ in range(1200):
-        if not answering.is_alive() or _waiting_for_a_lock():
-            break
-        time.sleep(0.05)
-    release.set()
-    reassessing.join()
-    answering.join()
-
-    assert isinstance(outcome["result"], ConflictError), outcome["result"]
+    assert isinstance(answered, ConflictError), answered
     clas.refresh_from_db()
     assert not clas.is_answered
     assert clas.is_stale  # refused because the assessment it asked about is gone

@@ -5,8 +5,16 @@ each level. Built through the services, like real data."""
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote
 
 from django.utils import timezone
 
@@ -136,3 +144,77 @@ def build_world() -> SimpleNamespace:
     )
     w.other_party = w.other.parties.get(organisation=w.bde43)
     return w
+
+
+# -- the product in processes of its own, on scratch databases --------------------
+
+
+def product_env(data_dir: Path, database_url: str = "") -> dict[str, str]:
+    """The environment of a product process on its own data directory (and
+    database, when given), without the test run's settings."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MISSIONSAFETY_", "DATABASE_URL", "SECRET_KEY", "AUDIT_"))
+    }
+    env.update(
+        MISSIONSAFETY_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="missionsafety.settings",
+        LOG_LEVEL="WARNING",
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def product(
+    data_dir: Path,
+    *args: str,
+    database_url: str = "",
+    timeout: float = 300,
+    extra_env: dict[str, str] | None = None,
+) -> str:
+    """Run ``missionsafety ARGS`` in a process of its own; its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "missionsafety", *args],
+        env=product_env(data_dir, database_url) | (extra_env or {}),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def server_url(name: str) -> str:
+    """A URL for database ``name`` on the PostgreSQL server the test run uses."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = quote(str(db.get("USER") or ""), safe="")
+    password = quote(str(db.get("PASSWORD") or ""), safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = db.get("HOST") or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{name}"
+
+
+@contextmanager
+def scratch_databases(*roles: str) -> Iterator[list[str]]:
+    """New, empty databases on the test run's PostgreSQL server, named after the
+    run's own test database and dropped afterwards; their URLs."""
+    import psycopg
+    from django.db import connection
+
+    base = str(connection.settings_dict["NAME"])[:30]
+    names = [f"{base}_scratch_{uuid.uuid4().hex[:10]}_{role}" for role in roles]
+    admin = server_url("postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield [server_url(name) for name in names]
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -74,17 +74,28 @@ def send(page: Any) -> None:
     page.locator("main form[data-field-form] button[type=submit]").click()
 
 
+def send_offline(page: Any, title: str) -> None:
+    """Lose the link, fill in the report and send it: it goes to the outbox."""
+    page.context.set_offline(True)
+    fill_report(page, title)
+    send(page)
+
+
+@pytest.fixture
+def phone(new_page: Any, live_world: Any, login: Any, live_server: Any) -> Any:
+    """A phone without a service worker, the company commander logged in, on the
+    report form of the deployment."""
+    page = new_page(**NO_WORKER)
+    login(page, "coy.commander")
+    page.goto(report_url(live_server, live_world))
+    ready(page)
+    return page
+
+
 def test_a_report_written_offline_waits_in_the_outbox_and_is_sent_once(
-    new_page: Any, live_world: Any, login: Any, live_server: Any
+    phone: Any, live_server: Any
 ) -> None:
-    w = live_world
-    phone = new_page(**NO_WORKER)
-    login(phone, "coy.commander")
-    phone.goto(report_url(live_server, w))
-    ready(phone)
-    phone.context.set_offline(True)
-    fill_report(phone, "Losse lading op de weg")
-    send(phone)
+    send_offline(phone, "Losse lading op de weg")
 
     notice = phone.locator(".field-notice")
     assert "postvak uit" in notice.inner_text().lower()
@@ -145,13 +156,9 @@ def test_an_answer_lost_on_the_way_back_gives_one_report_when_sent_again(
 
 
 def test_a_half_written_report_is_back_when_the_form_is_opened_again(
-    new_page: Any, live_world: Any, login: Any, live_server: Any
+    phone: Any, live_world: Any, live_server: Any
 ) -> None:
     w = live_world
-    phone = new_page(**NO_WORKER)
-    login(phone, "coy.commander")
-    phone.goto(report_url(live_server, w))
-    ready(phone)
     key = phone.input_value("input[name=idempotency_key]")
     phone.fill("#id_title", "Halve melding")
     phone.fill("#id_place", "Schietbaan")
@@ -202,16 +209,9 @@ def _phone_photo() -> bytes:
     return out.getvalue()
 
 
-def test_a_phone_photo_goes_up_small_with_its_progress_shown(
-    new_page: Any, live_world: Any, login: Any, live_server: Any
-) -> None:
-    w = live_world
+def test_a_phone_photo_goes_up_small_with_its_progress_shown(phone: Any) -> None:
     photo = _phone_photo()
     assert 2_500_000 < len(photo) < 4_000_000
-    phone = new_page(**NO_WORKER)
-    login(phone, "coy.commander")
-    phone.goto(report_url(live_server, w))
-    ready(phone)
     fill_report(phone, "Beschadigde slagboom")
     phone.locator("main details summary").first.click()
     phone.set_input_files(
@@ -251,13 +251,8 @@ def test_the_report_buttons_are_on_the_first_screen_of_a_phone(
 
 
 def test_a_report_the_server_refuses_comes_back_as_a_draft_with_its_messages(
-    new_page: Any, live_world: Any, login: Any, live_server: Any
+    phone: Any, live_server: Any
 ) -> None:
-    w = live_world
-    phone = new_page(**NO_WORKER)
-    login(phone, "coy.commander")
-    phone.goto(report_url(live_server, w))
-    ready(phone)
     phone.context.set_offline(True)
     fill_report(phone, "Zonder plaats")
     phone.fill("#id_place", "")
@@ -285,16 +280,10 @@ def test_a_report_the_server_refuses_comes_back_as_a_draft_with_its_messages(
 
 
 def test_one_users_outbox_is_never_sent_with_another_users_session(
-    new_page: Any, live_world: Any, login: Any, live_server: Any
+    phone: Any, live_world: Any, login: Any
 ) -> None:
     w = live_world
-    phone = new_page(**NO_WORKER)
-    login(phone, "coy.commander")
-    phone.goto(report_url(live_server, w))
-    ready(phone)
-    phone.context.set_offline(True)
-    fill_report(phone, "Van de commandant")
-    send(phone)
+    send_offline(phone, "Van de commandant")
     assert outbox_count(phone) == 1
 
     # The session ends without a log-out; someone else logs in on this phone.
@@ -316,16 +305,9 @@ def test_one_users_outbox_is_never_sent_with_another_users_session(
 
 
 def test_an_expired_session_asks_to_log_in_and_then_sends(
-    new_page: Any, live_world: Any, login: Any, live_server: Any
+    phone: Any,
 ) -> None:
-    w = live_world
-    phone = new_page(**NO_WORKER)
-    login(phone, "coy.commander")
-    phone.goto(report_url(live_server, w))
-    ready(phone)
-    phone.context.set_offline(True)
-    fill_report(phone, "Na de sessie")
-    send(phone)
+    send_offline(phone, "Na de sessie")
     phone.context.clear_cookies(name="sessionid")
     phone.context.set_offline(False)
     status = phone.locator("#outbox-status")
@@ -342,16 +324,10 @@ def test_an_expired_session_asks_to_log_in_and_then_sends(
 
 
 def test_logging_out_with_a_waiting_report_asks_first(
-    new_page: Any, live_world: Any, login: Any, live_server: Any
+    phone: Any, live_world: Any, login: Any
 ) -> None:
     w = live_world
-    phone = new_page(**NO_WORKER)
-    login(phone, "coy.commander")
-    phone.goto(report_url(live_server, w))
-    ready(phone)
-    phone.context.set_offline(True)
-    fill_report(phone, "Nog niet weg")
-    send(phone)
+    send_offline(phone, "Nog niet weg")
     # The link is back but the server cannot be reached: the report waits.
     phone.route("**/occurrences/new/", lambda route: route.abort())
     phone.context.set_offline(False)

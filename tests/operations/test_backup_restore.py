@@ -9,18 +9,15 @@ write acknowledged before the backup started, with the audit chain intact.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from io import StringIO
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -29,6 +26,7 @@ from django.db import connection
 from missionsafety.core import backup as backup_module
 from missionsafety.core.backup import pg_tool, server_major, tool_major
 from missionsafety.organisations.models import Organisation
+from missionsafety.testing import product, product_env, scratch_databases
 
 WRITER = """
 import os, sys
@@ -45,46 +43,16 @@ while not os.path.exists(stop) and i < 3000:
 """
 
 
-def product_env(data_dir: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("MISSIONSAFETY_", "DATABASE_URL", "SECRET_KEY", "AUDIT_"))
-    }
-    env.update(
-        MISSIONSAFETY_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="missionsafety.settings",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def product(
-    data_dir: Path, *args: str, database_url: str = "", timeout: float = 300
-) -> str:
-    env = product_env(data_dir)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    result = subprocess.run(
-        [sys.executable, "-m", "missionsafety", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def test_sqlite_backup_under_writes_restores_every_acknowledged_write(
-    tmp_path: Path,
-) -> None:
-    live, fresh, saved = tmp_path / "live", tmp_path / "fresh", tmp_path / "backup"
-    product(live, "migrate", "-v0")
-    stop = tmp_path / "stop"
+def backup_under_writes(
+    live: Path, saved: Path, stop: Path, database_url: str = ""
+) -> list[int]:
+    """Back up the live database while a writer keeps creating organisations
+    (and check it kept writing meanwhile): the ids acknowledged before the
+    backup started."""
+    env = product_env(live, database_url)
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(stop)],
-        env=product_env(live),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -99,19 +67,29 @@ def test_sqlite_backup_under_writes_restores_every_acknowledged_write(
     reader = threading.Thread(target=read)
     reader.start()
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while len(acknowledged) < 20 and time.monotonic() < deadline:
             time.sleep(0.05)
         before_backup = list(acknowledged)
         assert len(before_backup) >= 20, writer.stderr
-        product(live, "backup", str(saved))
+        # Bounds against a hang only: on a busy machine this takes minutes.
+        product(live, "backup", str(saved), database_url=database_url, timeout=1800)
         during = len(acknowledged)
     finally:
         stop.touch()
-        writer.wait(timeout=120)
+        writer.wait(timeout=180)
         reader.join()
     assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
     assert during > len(before_backup)  # the writer kept writing meanwhile
+    return before_backup
+
+
+def test_sqlite_backup_under_writes_restores_every_acknowledged_write(
+    tmp_path: Path,
+) -> None:
+    live, fresh, saved = tmp_path / "live", tmp_path / "fresh", tmp_path / "backup"
+    product(live, "migrate", "-v0")
+    before_backup = backup_under_writes(live, saved, tmp_path / "stop")
 
     output = product(fresh, "restore", str(saved))
     assert re.search(r"intact: \d+ records", output), output  # nl or en
@@ -165,36 +143,14 @@ def test_pg_tool_takes_the_servers_own_version(
     assert tool_major(str(tmp_path / "9.6" / "bin" / "pg_dump")) == 9
 
 
-def server_url(name: str) -> str:
-    """A URL for database ``name`` on the server the test run uses."""
-    db = connection.settings_dict
-    user = quote(str(db.get("USER") or ""), safe="")
-    password = quote(str(db.get("PASSWORD") or ""), safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = db.get("HOST") or "localhost"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{name}"
-
-
-@pytest.fixture
-def scratch_databases(db: Any) -> Any:
+@pytest.fixture(name="scratch_databases")
+def scratch_databases_fixture(db: Any) -> Any:
     """Two new, empty databases on the test run's server, dropped afterwards."""
-    import psycopg
-
     reason = tools_missing()
     if reason:
         pytest.skip(reason)
-    names = [f"ms_backup_test_{uuid.uuid4().hex[:12]}_{role}" for role in "ab"]
-    admin = server_url("postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield [server_url(name) for name in names]
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            for name in names:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_databases("a", "b") as urls:
+        yield urls
 
 
 def organisations_in(url: str) -> list[tuple[int, str]]:
@@ -228,39 +184,9 @@ def test_postgresql_backup_under_writes_restores_every_acknowledged_write(
     product(live, "load_demo", database_url=live_url, timeout=1800)
     demo = organisations_in(live_url)
     assert demo
-    stop = tmp_path / "stop"
-    env = product_env(live)
-    env["DATABASE_URL"] = live_url
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(stop)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    before_backup = backup_under_writes(
+        live, saved, tmp_path / "stop", database_url=live_url
     )
-    acknowledged: list[int] = []
-
-    def read() -> None:
-        assert writer.stdout is not None
-        for line in writer.stdout:
-            acknowledged.append(int(line))
-
-    reader = threading.Thread(target=read)
-    reader.start()
-    try:
-        deadline = time.monotonic() + 180
-        while len(acknowledged) < 20 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        before_backup = list(acknowledged)
-        assert len(before_backup) >= 20, writer.stderr
-        product(live, "backup", str(saved), database_url=live_url, timeout=1800)
-        during = len(acknowledged)
-    finally:
-        stop.touch()
-        writer.wait(timeout=180)
-        reader.join()
-    assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
-    assert during > len(before_backup)  # the writer kept writing meanwhile
 
     output = product(fresh, "restore", str(saved), database_url=fresh_url, timeout=1800)
     assert re.search(r"intact: \d+ records", output), output  # nl or en

@@ -327,6 +327,13 @@ def party_update(
 ) -> Party:
     """Change a party's role or point of contact."""
     require(actor, party.deployment, *MANAGING_ROLES)
+    # The row as it is now, locked: an edit of another field at the same moment
+    # is kept, not written back with the value this caller loaded.
+    party = (
+        Party.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("deployment", "organisation")
+        .get(pk=party.pk)
+    )
     before = snapshot(party)
     if role is not None:
         party.role = role

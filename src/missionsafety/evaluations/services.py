@@ -207,7 +207,9 @@ def agreement_update(
     deployment = agreement.deployment
     require(actor, deployment, *AGREEMENT_ROLES)
     Deployment.objects.select_for_update(no_key=True).get(pk=deployment.pk)
-    agreement = Agreement.objects.get(pk=agreement.pk)
+    # Locked, so a submission at the same moment is seen: a draft just sent for
+    # signature is no longer changed in place.
+    agreement = Agreement.objects.select_for_update(no_key=True).get(pk=agreement.pk)
     if version is not None and version != agreement.number:
         raise ConflictError(
             _(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from typing import Any
 
 import pytest
@@ -163,3 +164,24 @@ def test_pdfs_of_a_deployment_one_may_not_see_are_404(
         reverse("reports:worksheet_pdf", kwargs={"pk": accepted.pk}),
     ):
         assert outsider.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [
+        ("nl", ["op tijd gehouden", "te laat gehouden", "overgeslagen", "komend"]),
+        ("en", ["held on time", "held late", "skipped", "upcoming"]),
+    ],
+)
+def test_risk_picture_evaluation_counts_read_as_number_and_word(
+    world: Any, client_for: Any, language: str, counts: list[str]
+) -> None:
+    client = client_for(world.bde13_safety)
+    client.cookies.load({"missionsafety_language": language})
+    response = client.get(
+        reverse("reports:risk_picture_pdf", kwargs={"deployment_pk": world.dep.pk})
+    )
+    text = _text(response)
+    for label in counts:
+        # "3 upcoming", not "3upcoming": the count and its label apart.
+        assert re.search(rf"\b\d+ {label}\b", text), (label, text)

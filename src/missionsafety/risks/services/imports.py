@@ -781,6 +781,18 @@ def register_import_apply(*, actor: Any, pending: RegisterImport) -> dict[str, i
         raise ValidationError(
             {"file": _("This preview is too old; upload the workbook again.")}
         )
+    # Every row it will change, in primary-key order, before its first change
+    # record: waiting for a row while holding the audit head deadlocks with a
+    # single edit that holds that row (docs/locking.md).
+    plan = locked.plan
+    for model, kind, key in ((Risk, "risks", "risk"), (Control, "controls", "control")):
+        ids = {r[key] for r in plan.get(kind, []) if r["action"] == "update"}
+        list(
+            model.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids, deployment=deployment)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     parties = {p.pk: p for p in deployment.parties.all()}
     categories = HazardCategory.objects.in_bulk()
     counts = {"created": 0, "updated": 0, "assessed": 0}
