@@ -658,7 +658,7 @@ def awaiting(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "risks/awaiting.html",
-        {**found, "shown": selectors.AWAITING_SHOWN},
+        {**found, "shown": selectors.awaiting.AWAITING_SHOWN},
     )
 
 
