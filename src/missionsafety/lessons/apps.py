@@ -50,7 +50,7 @@ class LessonsConfig(AppConfig):
 
 
 def _labels() -> dict[str, str]:
-    from missionsafety.lessons.views import _labels
+    from missionsafety.lessons.views.search_pages import _labels
 
     return _labels()
 

@@ -25,7 +25,7 @@ def many(loop: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
             observation="Munitiekisten stonden buiten in de regen.",
             source="aar",
         )
-    monkeypatch.setattr(search, "CAP", 2)
+    monkeypatch.setattr(search.queries, "CAP", 2)
     return loop
 
 
@@ -41,7 +41,7 @@ def test_more_than_the_cap_is_said_not_counted(many: Any) -> None:
 
 
 def test_under_the_cap_counts_are_exact(many: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(search, "CAP", 1000)
+    monkeypatch.setattr(search.queries, "CAP", 1000)
     results = run_search(user=many.w.jfc_safety, q="munitie")
     assert results.more is False
     assert results.total == 6

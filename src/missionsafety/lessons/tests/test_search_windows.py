@@ -44,7 +44,7 @@ def spread(loop: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
             observed_on=w.today - datetime.timedelta(days=30 * n),
             releasability=Releasability.DEFENCE if n % 2 else Releasability.PARTIES,
         )
-    monkeypatch.setattr(search, "CAP", 3)
+    monkeypatch.setattr(search.queries, "CAP", 3)
     return loop
 
 
@@ -76,10 +76,12 @@ def test_windows_find_what_one_read_finds(
 ) -> None:
     w = spread.w
     users = [w.jfc_safety, w.bde43_safety, w.coy_leader]
-    monkeypatch.setattr(search, "_date_cutoffs", lambda: [])
+    monkeypatch.setattr(search.candidates, "_date_cutoffs", lambda: [])
     expected = {u.username: titles(u) for u in users}
     assert expected[w.jfc_safety.username][-1] == "more=True"
-    monkeypatch.setattr(search, "_date_cutoffs", lambda: windows(days, w.today))
+    monkeypatch.setattr(
+        search.candidates, "_date_cutoffs", lambda: windows(days, w.today)
+    )
     for user in users:
         assert titles(user) == expected[user.username], user.username
 
@@ -92,7 +94,7 @@ def test_a_short_window_is_widened_not_trusted(
     # densely that one matched, and the result is still the newest three.
     w = spread.w
     monkeypatch.setattr(
-        search, "_date_cutoffs", lambda: windows([10, 70, 200, 400], w.today)
+        search.candidates, "_date_cutoffs", lambda: windows([10, 70, 200, 400], w.today)
     )
     results = run_search(user=w.jfc_safety, q="munitie")
     newest = sorted((h.date for h in results.hits), reverse=True)
@@ -104,7 +106,7 @@ def test_a_short_window_is_widened_not_trusted(
 def test_cutoffs_come_from_the_statistics(
     spread: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "WINDOW_MIN_ROWS", 0)
+    monkeypatch.setattr(search.planning, "WINDOW_MIN_ROWS", 0)
     monkeypatch.setitem(search._stats, "until", 0.0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE lessons_searchentry")
@@ -115,7 +117,7 @@ def test_cutoffs_come_from_the_statistics(
     assert shares == sorted(shares) and dates == sorted(dates, reverse=True)
     assert all(d <= spread.w.today for d in dates)
     # Few rows: no windows (one read of all matches is cheap).
-    monkeypatch.setattr(search, "WINDOW_MIN_ROWS", 10**9)
+    monkeypatch.setattr(search.planning, "WINDOW_MIN_ROWS", 10**9)
     monkeypatch.setitem(search._stats, "until", 0.0)
     assert search._date_cutoffs() == []
 
@@ -123,7 +125,7 @@ def test_cutoffs_come_from_the_statistics(
 @pytest.fixture
 def common(spread: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """As ``spread``, with "munitie" counted as a very common word."""
-    monkeypatch.setattr(search, "RANK_ALL_MAX", 2)
+    monkeypatch.setattr(search.planning, "RANK_ALL_MAX", 2)
     monkeypatch.setitem(search._stats, "until", float("inf"))
     monkeypatch.setitem(search._stats, "rows", 10**6)
     return spread

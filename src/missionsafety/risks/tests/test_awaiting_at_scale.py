@@ -36,7 +36,7 @@ def test_query_count_does_not_grow_with_the_risks(world: Any, client_for: Any) -
 def test_a_long_list_is_cut_with_a_notice(
     world: Any, client_for: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(selectors, "AWAITING_SHOWN", 2)
+    monkeypatch.setattr(selectors.awaiting, "AWAITING_SHOWN", 2)
     _awaiting(world, 3)
     page = client_for(world.jfc_commander).get(reverse("risks:awaiting"))
     html = page.content.decode()
