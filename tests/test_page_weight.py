@@ -99,7 +99,7 @@ def transferred(response: Any, cache: dict[str, int]) -> tuple[int, int]:
 
 @pytest.fixture
 def demo(db: Any) -> dict[str, Any]:
-    from missionsafety.core.demo import DEMO_USERS, load_all
+    from missionsafety.demo import DEMO_USERS, load_all
     from missionsafety.deployments.models import Deployment
     from missionsafety.organisations.models import Organisation, User
 

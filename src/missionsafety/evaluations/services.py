@@ -14,17 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import ConflictError, NotAllowed, ValidationError
 from missionsafety.core.i18n import pick
-from missionsafety.core.permissions import (
-    current_memberships,
-    require,
-    require_writer,
-    user_scope_ids,
-)
-from missionsafety.core.services import check_version, update_versioned
+from missionsafety.core.services import check_version
 from missionsafety.deployments.models import PHASE_ORDER, Deployment, Party, Phase
+from missionsafety.deployments.visibility import require
 from missionsafety.evaluations import defaults
 from missionsafety.evaluations.gate import checklist_both_languages, compute_checklist
 from missionsafety.evaluations.models import (
@@ -41,6 +37,11 @@ from missionsafety.evaluations.models import (
     ProcessStep,
 )
 from missionsafety.organisations.models import Membership, hash_token
+from missionsafety.organisations.scope import (
+    current_memberships,
+    require_writer,
+    user_scope_ids,
+)
 
 AGREEMENT_ROLES = ("safety_officer",)
 EVALUATION_ROLES = ("safety_officer", "commander", "lessons_officer")

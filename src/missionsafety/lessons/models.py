@@ -28,15 +28,17 @@ from missionsafety.core.models import (
     AttachmentBase,
     VersionedModel,
 )
-from missionsafety.core.permissions import (
+from missionsafety.core.uploads import stored_name
+from missionsafety.deployments.models import Phase
+from missionsafety.deployments.visibility import (
     DeploymentScopedQuerySet,
+    visible_deployment_ids,
+)
+from missionsafety.organisations.scope import (
     current_memberships,
     sees_everything,
     user_scope_ids,
-    visible_deployment_ids,
 )
-from missionsafety.core.uploads import stored_name
-from missionsafety.deployments.models import Phase
 
 
 class Releasability(models.TextChoices):

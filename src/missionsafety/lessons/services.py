@@ -34,15 +34,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import (
-    can,
-    current_memberships,
-    require,
-    require_writer,
-)
-from missionsafety.core.services import submission_key, update_versioned
+from missionsafety.core.services import submission_key
 from missionsafety.core.uploads import (
     DOCX,
     JPEG,
@@ -55,6 +50,7 @@ from missionsafety.core.uploads import (
     check_upload,
 )
 from missionsafety.deployments.models import Deployment, Phase
+from missionsafety.deployments.visibility import can, require
 from missionsafety.lessons import index
 from missionsafety.lessons.models import (
     LESSON_TRANSITIONS,
@@ -70,6 +66,7 @@ from missionsafety.lessons.models import (
     Source,
 )
 from missionsafety.organisations.models import Organisation, User
+from missionsafety.organisations.scope import current_memberships, require_writer
 
 PARTICIPANT_ROLES = ("contributor", "safety_officer", "lessons_officer", "commander")
 VERIFY_ROLES = ("lessons_officer", "safety_officer")

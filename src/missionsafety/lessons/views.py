@@ -14,11 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import get_visible, paginate
 from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
 from missionsafety.lessons import search, selectors, services
 from missionsafety.lessons.forms import (
     AttachmentForm,
@@ -37,6 +37,7 @@ from missionsafety.lessons.models import (
     Observation,
     Source,
 )
+from missionsafety.organisations.scope import is_read_only
 from missionsafety.risks.models import HazardCategory, Risk
 
 

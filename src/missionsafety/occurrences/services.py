@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import can, require, require_writer
-from missionsafety.core.services import check_all, require_text, update_versioned
+from missionsafety.core.services import check_all, require_text
 from missionsafety.core.uploads import store_attachment
 from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.visibility import can, require
 from missionsafety.occurrences.files import check_attachment
 from missionsafety.occurrences.models import (
     SERIOUS_CATEGORY,
@@ -36,6 +37,7 @@ from missionsafety.occurrences.rules import (
     may_edit_personal_data,
 )
 from missionsafety.organisations.models import Organisation
+from missionsafety.organisations.scope import require_writer
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=10)

@@ -234,7 +234,7 @@ def deciding_organisation(
     user: Any, requirement: Requirement, deployment: Deployment
 ) -> Organisation | None:
     """The organisation in whose name the user may decide, or None."""
-    from missionsafety.core.permissions import current_memberships
+    from missionsafety.organisations.scope import current_memberships
 
     commands = [m for m in current_memberships(user) if m.role == "commander"]
     if not commands:

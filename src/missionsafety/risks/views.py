@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import ConflictError, NotAllowed
 from missionsafety.core.panels import panels_for
-from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import (
     AuthedRequest,
@@ -27,6 +26,8 @@ from missionsafety.core.views import (
 )
 from missionsafety.deployments.models import Phase
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
+from missionsafety.organisations.scope import is_read_only
 from missionsafety.risks import authority, selectors, services
 from missionsafety.risks.forms import (
     AssessmentForm,

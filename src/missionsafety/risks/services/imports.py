@@ -28,10 +28,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from missionsafety.audit.services import record_change
 from missionsafety.core.exceptions import ConflictError, ValidationError
-from missionsafety.core.permissions import can, require
 from missionsafety.core.text import FORMULA_START
 from missionsafety.core.uploads import MEGABYTE
 from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.visibility import can, require
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,
