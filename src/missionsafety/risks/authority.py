@@ -1,6 +1,6 @@
 """Who may decide on a risk: acceptance rules, chains of command and consultation.
 
-The rule, in one place (README "Decisions and authority" repeats it):
+The rule, in one place (docs/user-guide.md, "Risk register, decisions and authority", repeats it):
 
 1. **Chain.** The deployment's phase picks the chain: planning, preparation and
    readiness → the army chain; deployed and redeployment → the operational chain.
