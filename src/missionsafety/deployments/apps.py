@@ -24,11 +24,16 @@ class DeploymentsConfig(AppConfig):
         )
 
 
-def organisation_panel(request: HttpRequest, organisation: Any) -> dict[str, Any]:
-    """The deployments the organisation is a party to, as far as the user sees."""
+def organisation_panel(
+    request: HttpRequest, organisation: Any
+) -> dict[str, Any] | None:
+    """The deployments the organisation is a party to, as far as the user sees
+    (left out when the user sees none of them)."""
     from missionsafety.deployments.selectors import deployment_list
 
-    deployments = deployment_list(user=request.user).filter(
-        parties__organisation=organisation
+    deployments = list(
+        deployment_list(user=request.user).filter(parties__organisation=organisation)[
+            :50
+        ]
     )
-    return {"deployments": deployments[:50]}
+    return {"deployments": deployments} if deployments else None

@@ -209,7 +209,7 @@ def describe(ctx: GenContext) -> str:
 # The steps of this package register themselves on import; they import the
 # registry above, so they come last. LAST_NAMES is used by other apps' steps.
 from missionsafety.core.generation import LAST_NAMES  # noqa: E402
-from missionsafety.perf import generate_risks  # noqa: E402, F401
+from missionsafety.perf import generate_organisations, generate_risks  # noqa: E402, F401
 
 __all__ = [
     "GENERATED_PASSWORD",
