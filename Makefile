@@ -21,9 +21,12 @@ demo: install
 test: install
 	$(UV) run pytest -n $(WORKERS) $(PYTEST_ARGS)
 
+# lint-imports checks the walls between the apps (contracts in pyproject.toml,
+# explained in docs/architecture.md).
 lint: install
 	$(UV) run ruff format --check src tests benchmarks conftest.py
 	$(UV) run ruff check src tests benchmarks conftest.py
+	$(UV) run lint-imports
 
 # mypy with django-stubs over src (kept out of "lint" so a type error in one app
 # does not hide style problems; CI runs both).
@@ -50,6 +53,8 @@ messages: install
 	  [ -d src/missionsafety/$$app/locale ] || continue; \
 	  (cd src/missionsafety/$$app && ../../../.venv/bin/django-admin makemessages -l nl -l en --no-obsolete --no-location --settings=missionsafety.test_settings --pythonpath=../.. >/dev/null) || exit 1; \
 	done
+	@# The project package's own texts (navigation, commands), apps left out.
+	cd src/missionsafety && ../../.venv/bin/django-admin makemessages -l nl -l en --no-obsolete --no-location $(foreach app,$(APPS),--ignore=$(app)) --ignore=perf --settings=missionsafety.test_settings --pythonpath=.. >/dev/null
 	cd src/missionsafety && ../../.venv/bin/django-admin compilemessages --settings=missionsafety.test_settings --pythonpath=.. >/dev/null
 
 # A field instance from a package made at home (see docs/field-instance.md):

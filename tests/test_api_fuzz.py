@@ -105,7 +105,7 @@ def fuzz(user: Any, *, deadline: float) -> list[str]:
 
 
 def test_api_answers_by_its_schema_for_an_officer_and_the_inspector(db: Any) -> None:
-    from missionsafety.core.demo import load_all
+    from missionsafety.demo import load_all
     from missionsafety.organisations.models import User
 
     load_all()

@@ -157,7 +157,7 @@ def transferred(response: Any, cache: dict[str, int]) -> tuple[int, int]:
 def demo(db: Any) -> dict[str, Any]:
     from django.db.models import Count
 
-    from missionsafety.core.demo import DEMO_USERS, load_all
+    from missionsafety.demo import DEMO_USERS, load_all
     from missionsafety.deployments.models import Deployment
     from missionsafety.organisations.models import Organisation, User
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db: Any) -> Any:
-    from missionsafety.core.demo import load_all
+    from missionsafety.demo import load_all
 
     return load_all()
 

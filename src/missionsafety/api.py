@@ -9,17 +9,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.security import APIKeyCookie, HttpBearer
 
 from missionsafety.core.api import (
-    AUTH,
     NOT_ALLOWED,
     NOT_FOUND,
     UNAUTHENTICATED,
     OrjsonRenderer,
+    Session,
     TextParser,
 )
 from missionsafety.core.exceptions import ConflictError, NotAllowed
 from missionsafety.core.services import field_errors
+from missionsafety.organisations.auth import BearerToken
+
+# A personal token or the browser's session (CSRF checked on writes).
+AUTH: list[APIKeyCookie | HttpBearer] = [BearerToken(), Session()]
 
 api = NinjaAPI(
     title="Mission Safety API",

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "missionsafety.audit",
     "missionsafety.reports",
     "missionsafety.field",
+    # The project package last: the commands that assemble all of the above.
+    "missionsafety",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -145,7 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "missionsafety.core.context_processors.navigation",
+                "missionsafety.context_processors.navigation",
             ],
         },
     },

@@ -7,12 +7,13 @@ from django.urls import include, path
 from missionsafety.api import api
 from missionsafety.core import field_views
 from missionsafety.core import views as core_views
+from missionsafety.deployments.views import my_deployments
 
 admin.site.site_header = "Mission Safety"
 admin.site.site_title = "Mission Safety"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", my_deployments, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("sw.js", field_views.service_worker, name="service_worker"),
     path("field/pages.json", field_views.field_pages_json, name="field_pages"),

@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from missionsafety.audit.models import ChangeRecord
-from missionsafety.core.permissions import sees_everything, visible_deployment_ids
+from missionsafety.deployments.visibility import visible_deployment_ids
+from missionsafety.organisations.scope import sees_everything
 
 
 def history_target(*, user: Any, model_label: str, pk: str) -> models.Model:

@@ -186,9 +186,8 @@ def _create_head() -> None:
 
 
 def _deployment_of(obj: models.Model) -> int | None:
-    from missionsafety.deployments.models import Deployment
-
-    if isinstance(obj, Deployment):
+    # By label: the change log sits below every app that records into it.
+    if obj._meta.label == "deployments.Deployment":
         return int(obj.pk)
     value = getattr(obj, "deployment_id", None)
     return int(value) if value is not None else None

@@ -26,10 +26,10 @@ from missionsafety.audit.selectors import (
     object_history,
 )
 from missionsafety.audit.services import verify_chain
-from missionsafety.core.permissions import sees_everything
 from missionsafety.core.selectors import paginate
 from missionsafety.core.text import attachment_disposition, spreadsheet_cell
 from missionsafety.core.views import AuthedRequest
+from missionsafety.organisations.scope import sees_everything
 
 
 @login_required

@@ -1,4 +1,8 @@
-"""API plumbing shared by every app: authentication, errors, common schemas."""
+"""API plumbing shared by every app: the session login, errors, common schemas.
+
+Personal API tokens are the organisations app's (``organisations.auth``); the
+project's API root (``missionsafety.api``) puts both together.
+"""
 
 from typing import Annotated, Any
 
@@ -15,26 +19,11 @@ from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.schema import NinjaGenerateJsonSchema
-from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
 from pydantic import field_validator
 from pydantic.json_schema import CoreModeRef, DefsRef
 
 from missionsafety.core.text import CONTROL_MESSAGE, control_character_paths
-from missionsafety.organisations.services import token_authenticate
-
-
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer ms_...`` with a personal API token."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_authenticate(token)
-        if user is None:
-            return None
-        request.user = user
-        # A token request carries no CSRF risk: it has no ambient credentials.
-        request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
-        return user
 
 
 class Session(SessionAuth):
@@ -51,8 +40,6 @@ class Session(SessionAuth):
 NOT_FOUND = _("Not found.")
 NOT_ALLOWED = _("Not allowed.")
 UNAUTHENTICATED = _("Authentication required: a valid token or session.")
-
-AUTH: list[APIKeyCookie | HttpBearer] = [BearerToken(), Session()]
 
 
 class InSchema(Schema):

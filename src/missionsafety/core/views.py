@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -153,13 +152,6 @@ def render_page(
     """Render the page, or only ``template#partial`` for an HTMX request."""
     name = f"{template}#{partial}" if partial and is_htmx(request) else template
     return render(request, name, context, status=status)
-
-
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    from missionsafety.deployments.views import my_deployments
-
-    return my_deployments(request)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from missionsafety.core.admin import AuditedModelAdmin
+from missionsafety.audit.admin_base import AuditedModelAdmin
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.deployments.services import deployment_matrix_in_use
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from missionsafety.core.demo import DemoContext
+from missionsafety.core.demo import DemoContext, before_phase
 from missionsafety.deployments import services
 from missionsafety.deployments.models import Deployment, Party, Phase
 
@@ -15,11 +15,9 @@ def walk(ctx: DemoContext, deployment: Deployment, actor: str, to: str) -> None:
     user = ctx.user(actor)
     while deployment.phase != to:
         target = order[order.index(deployment.phase) + 1]
-        if target == Phase.DEPLOYED:
-            # The readiness safety gate must be held (and open items waived).
-            from missionsafety.evaluations.services import gate_pass_for_walk
-
-            gate_pass_for_walk(deployment, user)
+        # E.g. the readiness safety gate is held (open items waived) before
+        # deployed, by the app that owns the gate.
+        before_phase(target, deployment, user)
         deployment = services.deployment_move_phase(
             actor=user,
             deployment=deployment,

@@ -67,7 +67,7 @@ class NewDeploymentForm(DeploymentForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        from missionsafety.core.permissions import user_scope_ids
+        from missionsafety.organisations.scope import user_scope_ids
 
         qs = Organisation.objects.active()
         if user is not None and not user.is_superuser:

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.models import TimeStampedModel, VersionedModel
-from missionsafety.core.permissions import DeploymentScopedQuerySet, sees_everything
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
+from missionsafety.organisations.scope import sees_everything
 
 
 class Phase(models.TextChoices):
@@ -45,7 +46,7 @@ OPERATIONAL_PHASES = {Phase.DEPLOYED, Phase.REDEPLOYMENT}
 class DeploymentQuerySet(models.QuerySet["Deployment"]):
     def visible_to(self, user: Any) -> DeploymentQuerySet:
         """Deployments where one of the user's organisations (or an ancestor) is a party."""
-        from missionsafety.core.permissions import user_scope_ids
+        from missionsafety.organisations.scope import user_scope_ids
 
         if not getattr(user, "is_authenticated", False):
             return self.none()

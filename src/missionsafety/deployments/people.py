@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from missionsafety.core.permissions import current_memberships
 from missionsafety.organisations.models import Membership, Organisation, User
+from missionsafety.organisations.scope import current_memberships
 
 if TYPE_CHECKING:
     from missionsafety.deployments.models import Party

@@ -69,8 +69,8 @@ def field_deployments(*, user: Any, limit: int = 10) -> list[Deployment]:
     """Deployments the user is out on: their organisation is (part of) the
     deployed unit of a deployment that is not closed. Newest first, at most
     ``limit``: the ones whose report forms a phone keeps ready offline."""
-    from missionsafety.core.permissions import current_memberships
     from missionsafety.deployments.models import Phase
+    from missionsafety.organisations.scope import current_memberships
 
     own = {
         org_id

@@ -11,15 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import (
-    is_read_only,
-    require,
-    require_writer,
-    user_scope_ids,
-)
-from missionsafety.core.services import update_versioned
 from missionsafety.deployments.models import (
     TRANSITIONS,
     Deployment,
@@ -28,7 +22,13 @@ from missionsafety.deployments.models import (
     PhaseChange,
 )
 from missionsafety.deployments.people import acts_for, party_member_ids
+from missionsafety.deployments.visibility import require
 from missionsafety.organisations.models import Organisation, User
+from missionsafety.organisations.scope import (
+    is_read_only,
+    require_writer,
+    user_scope_ids,
+)
 
 MANAGING_ROLES = ("safety_officer", "commander")
 # Moving to deployed more than this before the start asks for a reason.
@@ -52,13 +52,17 @@ def register_phase_listener(listener: PhaseListener) -> None:
         _phase_listeners.append(listener)
 
 
-def _default_matrix() -> Any:
-    from missionsafety.risks.models import RiskMatrix
+# The risks app says which matrix a new deployment is assessed on (in its ready()).
+_default_matrix_providers: list[Callable[[], Any]] = []
 
-    return (
-        RiskMatrix.objects.filter(is_default=True).order_by("-revision").first()
-        or RiskMatrix.objects.order_by("-revision").first()
-    )
+
+def register_default_matrix(provider: Callable[[], Any]) -> None:
+    """Name the function that picks a new deployment's risk matrix."""
+    _default_matrix_providers[:] = [provider]
+
+
+def _default_matrix() -> Any:
+    return _default_matrix_providers[0]() if _default_matrix_providers else None
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import NotAllowed
 from missionsafety.core.panels import panels_for
-from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments import services
@@ -34,6 +33,8 @@ from missionsafety.deployments.selectors import (
     phase_history,
 )
 from missionsafety.deployments.services import MANAGING_ROLES
+from missionsafety.deployments.visibility import can
+from missionsafety.organisations.scope import is_read_only
 
 
 @login_required

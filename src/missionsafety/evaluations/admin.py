@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from missionsafety.core.admin import AuditedModelAdmin
+from missionsafety.audit.admin_base import AuditedModelAdmin
 from missionsafety.evaluations.forms import EvaluationTemplateAdminForm
 from missionsafety.evaluations.models import EvaluationTemplate, ProcessStep
 

@@ -11,6 +11,8 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self) -> None:
         from missionsafety.audit.presentation import register_rows
+        from missionsafety.core.defaults import register_defaults
+        from missionsafety.core.demo import register_phase_step
         from missionsafety.core.events import subscribe
         from missionsafety.core.i18n import register_shipped_texts
         from missionsafety.core.panels import register_panel
@@ -21,6 +23,8 @@ class EvaluationsConfig(AppConfig):
         from missionsafety.evaluations import defaults, panels, services
 
         register_shipped_texts(defaults.shipped_texts)
+        # Process steps and evaluation templates, back after a flush.
+        register_defaults("evaluations", defaults.install, order=30)
         # An agreement's cells in change records: step, party, R/A/C/I, tasks.
         register_rows(
             "cells", "evaluations.processstep", "deployments.party", None, None
@@ -28,6 +32,8 @@ class EvaluationsConfig(AppConfig):
         register_shipped_texts(services.shipped_texts)
         register_phase_guard(services.gate_guard)
         register_phase_listener(services.on_phase_changed)
+        # A demo deployment holds its readiness gate before it deploys.
+        register_phase_step("deployed", services.gate_pass_for_walk)
         subscribe("occurrence.serious", services.on_serious_occurrence)
         subscribe("deployment.dates_changed", services.on_deployment_updated)
         register_panel(

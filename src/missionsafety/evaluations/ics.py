@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from missionsafety.core.permissions import user_scope_ids
 from missionsafety.evaluations.models import CalendarToken, Evaluation
 from missionsafety.evaluations.selectors import party_moments
 from missionsafety.organisations.models import hash_token
+from missionsafety.organisations.scope import user_scope_ids
 
 
 def token_party(raw: str) -> CalendarToken | None:

@@ -29,6 +29,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from missionsafety.core.generation import LAST_NAMES
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.evaluations import services
 from missionsafety.evaluations.models import (
@@ -41,7 +42,6 @@ from missionsafety.evaluations.models import (
     EvaluationTemplate,
     Finding,
 )
-from missionsafety.perf.generate import LAST_NAMES
 
 E = Evaluation.Status
 T = EvaluationTemplate.Trigger
@@ -443,7 +443,7 @@ def gen_evaluations(ctx: Any) -> dict[str, int]:
 
 def _register_with_reference_generator() -> None:
     """Add an ``evaluations`` step to ``missionsafety generate``."""
-    from missionsafety.perf.generate import register
+    from missionsafety.core.generation import register
 
     register(
         "evaluations",

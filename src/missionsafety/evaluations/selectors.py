@@ -206,7 +206,7 @@ def calendar_tokens(*, user: Any) -> QuerySet[CalendarToken]:
 
 def calendar_parties(*, user: Any) -> QuerySet[Party]:
     """Parties the user acts for (their organisation or one above it)."""
-    from missionsafety.core.permissions import user_scope_ids
+    from missionsafety.organisations.scope import user_scope_ids
 
     return (
         Party.objects.visible_to(user)

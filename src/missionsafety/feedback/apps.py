@@ -58,8 +58,9 @@ class FeedbackConfig(AppConfig):
 def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any]:
     from django.urls import reverse
 
-    from missionsafety.core.permissions import acting_parties, is_read_only
+    from missionsafety.deployments.visibility import acting_parties
     from missionsafety.feedback.selectors import threads_of_deployment
+    from missionsafety.organisations.scope import is_read_only
 
     return {
         "title": _("Feedback threads"),

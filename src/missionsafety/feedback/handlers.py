@@ -243,7 +243,7 @@ def on_control_assigned(*, control: Any, actor: Any = None, **_: Any) -> None:
 
 
 def _requester_org(risk: Any, actor: Any) -> str:
-    from missionsafety.core.permissions import acting_parties
+    from missionsafety.deployments.visibility import acting_parties
 
     if actor is None:
         return "—"

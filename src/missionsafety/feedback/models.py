@@ -16,7 +16,7 @@ from missionsafety.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
-from missionsafety.core.permissions import DeploymentScopedQuerySet
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 
 
 class ThreadQuerySet(DeploymentScopedQuerySet):

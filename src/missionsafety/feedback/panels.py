@@ -9,9 +9,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.permissions import acting_parties, is_read_only
+from missionsafety.deployments.visibility import acting_parties
 from missionsafety.feedback.models import Thread
 from missionsafety.feedback.selectors import _thread_qs
+from missionsafety.organisations.scope import is_read_only
 
 
 def risk_panel(request: Any, risk: Any) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from django.utils import timezone
 from missionsafety.feedback.models import NotificationKind as K
 from missionsafety.feedback.models import Thread
 from missionsafety.feedback.recipients import party_people, risk_owner_and_acceptor
-from missionsafety.feedback.services import notify, retry_mail
+from missionsafety.feedback.services import notify
+from missionsafety.feedback.tasks import retry_mail
 
 EXPIRY_WARNING_DAYS = 14
 # How far back a run looks for controls that turned overdue (missed runs).

@@ -7,7 +7,6 @@ from typing import Any, cast
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from missionsafety.core.permissions import user_scope_ids
 from missionsafety.core.selectors import get_visible
 from missionsafety.deployments.models import Party
 from missionsafety.feedback.models import (
@@ -19,6 +18,7 @@ from missionsafety.feedback.models import (
     Thread,
     ThreadQuerySet,
 )
+from missionsafety.organisations.scope import user_scope_ids
 
 
 def unread_count(*, user: Any) -> int:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import acting_parties, can, is_read_only
 from missionsafety.core.selectors import paginate
 from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import (
@@ -23,6 +22,7 @@ from missionsafety.core.views import (
     run_service_with_messages,
 )
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import acting_parties, can
 from missionsafety.feedback import services
 from missionsafety.feedback.forms import PreferencesForm, ReplyForm, ThreadForm
 from missionsafety.feedback.models import NotificationKind, Thread
@@ -35,6 +35,7 @@ from missionsafety.feedback.selectors import (
     thread_list,
 )
 from missionsafety.feedback.subjects import resolve_subject, subject_ref, subject_url
+from missionsafety.organisations.scope import is_read_only
 
 
 @login_required

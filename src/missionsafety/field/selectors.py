@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from missionsafety.core.permissions import can
 from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.visibility import can
 from missionsafety.field.models import Conflict, Instance
 from missionsafety.field.services import RESOLVE_ROLES, self_instance, waiting_count
 

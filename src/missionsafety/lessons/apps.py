@@ -72,7 +72,7 @@ def _risk_new_panel(request: Any, deployment: Any) -> dict[str, Any] | None:
 
 
 def _risk_panel(request: Any, risk: Any) -> dict[str, Any] | None:
-    from missionsafety.core.permissions import can
+    from missionsafety.deployments.visibility import can
     from missionsafety.lessons import selectors
     from missionsafety.lessons.services import PARTICIPANT_ROLES
 
@@ -92,7 +92,7 @@ def _risk_panel(request: Any, risk: Any) -> dict[str, Any] | None:
 
 
 def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any] | None:
-    from missionsafety.core.permissions import can
+    from missionsafety.deployments.visibility import can
     from missionsafety.lessons import selectors
     from missionsafety.lessons.services import REVIEW_ROLES
 
@@ -117,8 +117,9 @@ def _organisation_panel(request: Any, organisation: Any) -> dict[str, Any] | Non
 
 
 def _may_observe(user: Any, deployment: Any) -> bool:
-    from missionsafety.core.permissions import can, is_read_only
+    from missionsafety.deployments.visibility import can
     from missionsafety.lessons.services import PARTICIPANT_ROLES
+    from missionsafety.organisations.scope import is_read_only
 
     return not is_read_only(user) and can(user, deployment, *PARTICIPANT_ROLES)
 

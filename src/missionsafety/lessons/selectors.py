@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from missionsafety.core.permissions import sees_everything
 from missionsafety.core.selectors import get_visible
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.lessons import search
@@ -23,6 +22,7 @@ from missionsafety.lessons.models import (
     Releasability,
 )
 from missionsafety.organisations.models import Organisation
+from missionsafety.organisations.scope import sees_everything
 
 
 def observation_list(
@@ -190,7 +190,7 @@ def form_suggestions(
 def _party_scope(deployment: Deployment) -> set[int]:
     """The deployment's parties and the organisations above them up to their
     formation: who "the parties" are when a lesson is released to them."""
-    from missionsafety.core.permissions import FORMATION_ECHELON
+    from missionsafety.organisations.scope import FORMATION_ECHELON
 
     orgs = [p.organisation for p in deployment.parties.select_related("organisation")]
     ancestor_ids = {i for o in orgs for i in o.ancestor_ids}

@@ -12,7 +12,10 @@ class OccurrencesConfig(AppConfig):
     verbose_name = _("Occurrences")
 
     def ready(self) -> None:
+        from missionsafety.core.defaults import register_defaults
         from missionsafety.core.panels import register_panel
+
+        register_defaults("occurrences", _install_defaults, order=20)
 
         register_panel(
             slot="deployment",
@@ -73,7 +76,7 @@ def _deployment_panel(request: Any, deployment: Any) -> dict[str, Any]:
 
 
 def _may_report(user: Any, deployment: Any) -> bool:
-    from missionsafety.core.permissions import can
+    from missionsafety.deployments.visibility import can
     from missionsafety.occurrences.rules import REPORTING_ROLES
 
     return can(user, deployment, *REPORTING_ROLES)
@@ -113,3 +116,10 @@ def _dashboard_panel(request: Any, obj: Any) -> dict[str, Any]:
         "chart": occurrences_per_month_and_category(user=request.user),
         "list_url": reverse("occurrences:mine"),
     }
+
+
+def _install_defaults(registry: Any) -> None:
+    """The shipped occurrence categories."""
+    from missionsafety.occurrences.defaults import install_categories
+
+    install_categories(registry.get_model("occurrences", "OccurrenceCategory"))

@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.permissions import user_scope_ids
 from missionsafety.occurrences.files import ALLOWED
 from missionsafety.occurrences.models import Occurrence, OccurrenceCategory
 from missionsafety.organisations.models import Organisation, User
+from missionsafety.organisations.scope import user_scope_ids
 
 if TYPE_CHECKING:
     from missionsafety.risks.models import Risk
@@ -51,7 +51,7 @@ def unit_queryset(user: Any, deployment: Any) -> Any:
     """Party organisations and the user's own units below a party."""
     party_ids = {p.organisation_id for p in deployment.party_list}
     own = [org_id for org_id in user_scope_ids(user) if org_id in party_ids]
-    from missionsafety.core.permissions import current_memberships
+    from missionsafety.organisations.scope import current_memberships
 
     for m in current_memberships(user):
         if party_ids.intersection(m.organisation.ancestor_ids):
@@ -60,7 +60,7 @@ def unit_queryset(user: Any, deployment: Any) -> Any:
 
 
 def default_unit(user: Any, deployment: Any) -> Organisation | None:
-    from missionsafety.core.permissions import current_memberships
+    from missionsafety.organisations.scope import current_memberships
 
     party_ids = {p.organisation_id for p in deployment.party_list}
     for m in current_memberships(user):

@@ -15,8 +15,8 @@ from missionsafety.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
-from missionsafety.core.permissions import DeploymentScopedQuerySet
 from missionsafety.core.uploads import stored_name
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 
 CATEGORY_MIN, CATEGORY_MAX = 0, 4
 # DESIGN.md §3: "category 3 or higher, or potential severity critical or worse"

@@ -262,7 +262,7 @@ def generate(
 def _register_with_reference_generator() -> None:
     """Add an ``occurrences`` step to ``missionsafety generate`` when it exists."""
     try:
-        from missionsafety.perf.generate import GenContext, register
+        from missionsafety.core.generation import GenContext, register
     except ImportError:
         return
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from missionsafety.core.permissions import (
+from missionsafety.organisations.scope import (
     FORMATION_ECHELON,
     current_memberships,
     is_auditor,

@@ -20,8 +20,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from missionsafety.core.permissions import sees_everything, visible_deployment_ids
 from missionsafety.core.selectors import get_visible
+from missionsafety.deployments.visibility import visible_deployment_ids
 from missionsafety.occurrences.models import (
     Attachment,
     Occurrence,
@@ -31,6 +31,7 @@ from missionsafety.occurrences.models import (
     PersonInvolved,
 )
 from missionsafety.occurrences.rules import may_see_personal_data
+from missionsafety.organisations.scope import sees_everything
 
 
 @dataclass

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import (
     AuthedRequest,
@@ -21,6 +20,7 @@ from missionsafety.core.views import (
     run_service_with_messages,
 )
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
 from missionsafety.occurrences import services
 from missionsafety.occurrences.forms import (
     ActionForm,
@@ -47,6 +47,7 @@ from missionsafety.occurrences.selectors import (
     person_get,
     persons_for,
 )
+from missionsafety.organisations.scope import is_read_only
 
 PER_PAGE = 50
 

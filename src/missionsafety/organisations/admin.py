@@ -6,10 +6,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.admin import AuditedAdminMixin, AuditedModelAdmin
-from missionsafety.core.permissions import forget_memberships
+from missionsafety.audit.admin_base import AuditedAdminMixin, AuditedModelAdmin
 from missionsafety.organisations import services
 from missionsafety.organisations.models import ApiToken, Membership, Organisation, User
+from missionsafety.organisations.scope import forget_memberships
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]

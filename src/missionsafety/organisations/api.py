@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from missionsafety.core.api import Paging, api_user
-from missionsafety.core.permissions import current_memberships
+from missionsafety.organisations.scope import current_memberships
 from missionsafety.organisations.selectors import organisation_get, organisation_tree
 
 router = Router(tags=["organisations"])

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import forget_memberships
-from missionsafety.core.services import update_versioned
 from missionsafety.organisations.models import (
     ApiToken,
     Membership,
@@ -21,11 +20,12 @@ from missionsafety.organisations.models import (
     User,
     hash_token,
 )
+from missionsafety.organisations.scope import forget_memberships
 
 
 def _require_admin(actor: Any) -> None:
     from missionsafety.core.exceptions import NotAllowed
-    from missionsafety.core.permissions import current_memberships
+    from missionsafety.organisations.scope import current_memberships
 
     if actor is None or getattr(actor, "is_superuser", False):
         return

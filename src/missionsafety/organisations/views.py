@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.panels import panels_for
 from missionsafety.core.views import AuthedRequest
-from missionsafety.deployments.selectors import deployment_list
 from missionsafety.organisations import services
 from missionsafety.organisations.forms import LanguageForm, TokenForm
 from missionsafety.organisations.models import ApiToken
@@ -44,9 +43,6 @@ def tree(request: AuthedRequest) -> HttpResponse:
 @login_required
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     organisation = organisation_get(user=request.user, pk=pk)
-    deployments = deployment_list(user=request.user).filter(
-        parties__organisation=organisation
-    )
     return render(
         request,
         "organisations/detail.html",
@@ -54,7 +50,6 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "members": organisation_members(organisation=organisation),
             "children": organisation.children.order_by("short_name"),
-            "deployments": deployments[:50],
             "panels": panels_for("organisation", request, organisation),
         },
     )

@@ -5,13 +5,17 @@ import datetime
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from missionsafety.core.generation import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    DeploymentInfo,
+    GenContext,
+    register,
+)
 from missionsafety.perf.generate import (
     GENERATED_PASSWORD,
     GENERATED_PREFIX,
     USERNAME_PREFIX,
-    DeploymentInfo,
-    GenContext,
-    register,
     weighted,
     zipf_sizes,
 )
@@ -101,17 +105,6 @@ def gen_organisations(ctx: GenContext) -> dict[str, int]:
     return {"organisations": len(rows)}
 
 
-FIRST_NAMES = [
-    "Sanne", "Pieter", "Marco", "Anouk", "Daan", "Fleur", "Joris", "Lotte", "Bram",
-    "Eva", "Thijs", "Iris", "Ruben", "Noor", "Sem", "Lisa", "Youssef", "Fatima",
-    "Kevin", "Mila", "Jeroen", "Esther", "Bas", "Wendy", "Niels", "Priya",
-]  # fmt: skip
-LAST_NAMES = [
-    "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
-    "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Dekker", "Brouwer",
-    "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "Kok", "Jacobs",
-    "El Amrani", "Yilmaz", "Haddou",
-]  # fmt: skip
 RANKS = {
     "commander": ["KOL", "LKOL", "MAJ", "KAP"],
     "safety_officer": ["MAJ", "KAP", "AOO"],

@@ -6,13 +6,9 @@ from typing import Any
 
 from django.db import models, transaction
 
+from missionsafety.core.generation import DeploymentInfo, GenContext, register
 from missionsafety.perf import text
-from missionsafety.perf.generate import (
-    DeploymentInfo,
-    GenContext,
-    register,
-    weighted,
-)
+from missionsafety.perf.generate import weighted
 
 RISK_STATUS = {
     "planning": [("identified", 50), ("assessed", 40), ("awaiting_decision", 10)],

@@ -81,7 +81,7 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> str:
 
 
 def markdown(result: dict[str, Any]) -> str:
-    """The results as a Markdown table (for the README)."""
+    """The results as a Markdown table (for docs/performance.md)."""
     lines = [
         "| database | scenario | c | requests | errors | p50 | p95 | p99 | "
         "server min | server p50 | server p95 | queries | req/s |",

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.admin import AuditedModelAdmin
+from missionsafety.audit.admin_base import AuditedModelAdmin
 from missionsafety.risks import services
 from missionsafety.risks.models import (
     AcceptanceRule,

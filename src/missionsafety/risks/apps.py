@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +12,15 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risks")
 
     def ready(self) -> None:
+        from missionsafety.core.defaults import register_defaults
         from missionsafety.core.i18n import register_shipped_texts
         from missionsafety.core.panels import register_panel
+        from missionsafety.deployments.services import register_default_matrix
         from missionsafety.risks import library, trends, views
 
         register_shipped_texts(library.shipped_texts)
+        register_defaults("risks", _install_defaults, order=10)
+        register_default_matrix(_default_matrix)
 
         register_panel(
             slot="deployment",
@@ -41,3 +47,22 @@ class RisksConfig(AppConfig):
             template="risks/_trends_panel.html",
             context=trends.briefing_trend_panel,
         )
+
+
+def _install_defaults(registry: Any) -> None:
+    """The shipped matrices and acceptance rules, and the hazard library."""
+    from missionsafety.risks.defaults import install
+    from missionsafety.risks.library import install_library
+
+    install(registry)
+    install_library(registry)
+
+
+def _default_matrix() -> Any:
+    """A new deployment's matrix: the default one, else the newest."""
+    from missionsafety.risks.models import RiskMatrix
+
+    return (
+        RiskMatrix.objects.filter(is_default=True).order_by("-revision").first()
+        or RiskMatrix.objects.order_by("-revision").first()
+    )

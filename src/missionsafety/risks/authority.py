@@ -1,6 +1,6 @@
 """Who may decide on a risk: acceptance rules, chains of command and consultation.
 
-The rule, in one place (README "Decisions and authority" repeats it):
+The rule, in one place (docs/user-guide.md, "Risk register, decisions and authority", repeats it):
 
 1. **Chain.** The deployment's phase picks the chain: planning, preparation and
    readiness → the army chain; deployed and redeployment → the operational chain.
@@ -234,7 +234,7 @@ def deciding_organisation(
     user: Any, requirement: Requirement, deployment: Deployment
 ) -> Organisation | None:
     """The organisation in whose name the user may decide, or None."""
-    from missionsafety.core.permissions import current_memberships
+    from missionsafety.organisations.scope import current_memberships
 
     commands = [m for m in current_memberships(user) if m.role == "commander"]
     if not commands:

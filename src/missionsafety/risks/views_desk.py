@@ -12,10 +12,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import ConflictError
-from missionsafety.core.permissions import can
 from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import AuthedRequest, run_service
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
 from missionsafety.risks import selectors, services
 from missionsafety.risks.forms import BulkForm, ImportForm, RiskAttachmentForm
 from missionsafety.risks.models import Risk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from missionsafety.core.management.commands import demo
+from missionsafety.management.commands import demo
 
 
 def test_the_demo_starts_the_worker_with_console_mail(monkeypatch: Any) -> None:

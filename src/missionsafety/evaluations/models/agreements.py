@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.i18n import BilingualNameMixin, ShippedTextsMixin
 from missionsafety.core.models import TimeStampedModel
-from missionsafety.core.permissions import DeploymentScopedQuerySet
 from missionsafety.deployments.models import Party, Phase
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 
 PARTY_ROLES = set(Party.PartyRole.values)
 

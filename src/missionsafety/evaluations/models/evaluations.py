@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.i18n import ShippedTextsMixin
 from missionsafety.core.models import TimeStampedModel, VersionedModel
-from missionsafety.core.permissions import DeploymentScopedQuerySet
 from missionsafety.deployments.models import Party, Phase
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 from missionsafety.evaluations.models.templates import EvaluationTemplate
 
 

@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import require, user_scope_ids
-from missionsafety.core.services import update_versioned
 from missionsafety.deployments.models import Party
+from missionsafety.deployments.visibility import require
 from missionsafety.evaluations.models import Action, CalendarToken, Finding
 from missionsafety.evaluations.services.common import EVALUATION_ROLES
 from missionsafety.organisations.models import Membership, hash_token
+from missionsafety.organisations.scope import user_scope_ids
 
 
 def _member_of(user: Any, party: Party) -> bool:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from missionsafety.audit.services import record_change
 from missionsafety.core.exceptions import ConflictError, ValidationError
 from missionsafety.core.i18n import pick
-from missionsafety.core.permissions import require
 from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.visibility import require
 from missionsafety.evaluations import defaults
 from missionsafety.evaluations.models import Agreement, AgreementAssignment, ProcessStep
 from missionsafety.evaluations.services.common import AGREEMENT_ROLES, S

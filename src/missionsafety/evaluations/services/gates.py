@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import require_writer
 from missionsafety.deployments.models import Deployment, Party, Phase
 from missionsafety.evaluations.gate import checklist_both_languages, compute_checklist
 from missionsafety.evaluations.models import Evaluation, EvaluationTemplate, GateWaiver
@@ -22,6 +21,7 @@ from missionsafety.evaluations.services.lifecycle import (
 )
 from missionsafety.evaluations.services.signing import accountable_party, commander_of
 from missionsafety.organisations.models import Membership
+from missionsafety.organisations.scope import require_writer
 
 
 def latest_gate(deployment: Deployment) -> Evaluation | None:

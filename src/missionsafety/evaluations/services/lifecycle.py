@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import require
-from missionsafety.core.services import check_version, update_versioned
+from missionsafety.core.services import check_version
 from missionsafety.deployments.models import Deployment, Party, Phase
+from missionsafety.deployments.visibility import require
 from missionsafety.evaluations.gate import checklist_both_languages
 from missionsafety.evaluations.models import (
     Evaluation,

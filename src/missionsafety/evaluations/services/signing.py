@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from missionsafety.audit.services import record_change
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import current_memberships, require, require_writer
 from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.visibility import require
 from missionsafety.evaluations.models import Agreement, AgreementSignature
 from missionsafety.evaluations.services.agreements import _supersede, current_agreement
 from missionsafety.evaluations.services.common import AGREEMENT_ROLES, S
 from missionsafety.organisations.models import Membership
+from missionsafety.organisations.scope import current_memberships, require_writer
 
 
 def agreement_parties(agreement: Agreement) -> list[Party]:

@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missionsafety.core.permissions import can
 from missionsafety.core.text import attachment_disposition
 from missionsafety.core.views import AuthedRequest, run_service
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
 from missionsafety.evaluations import selectors, services
 from missionsafety.evaluations.forms import MatrixForm, SignForm
 from missionsafety.evaluations.models import Agreement

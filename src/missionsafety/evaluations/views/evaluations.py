@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missionsafety.audit.presentation import reference_link
-from missionsafety.core.permissions import can
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
 from missionsafety.evaluations import selectors, services
 from missionsafety.evaluations.forms import (
     ActionForm,
@@ -66,7 +66,7 @@ def schedule(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
 
     def call() -> Any:
-        from missionsafety.core.permissions import require
+        from missionsafety.deployments.visibility import require
 
         require(request.user, deployment, *services.EVALUATION_ROLES)
         return services.evaluations_schedule(actor=request.user, deployment=deployment)

@@ -34,7 +34,8 @@ def conflict_resolve(
     """
     from django.core.exceptions import ValidationError
 
-    from missionsafety.core.permissions import require, require_writer
+    from missionsafety.deployments.visibility import require
+    from missionsafety.organisations.scope import require_writer
 
     require_writer(actor)
     require(actor, conflict.deployment, *RESOLVE_ROLES)

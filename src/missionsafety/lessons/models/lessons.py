@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.models import VersionedModel
-from missionsafety.core.permissions import DeploymentScopedQuerySet, sees_everything
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 from missionsafety.lessons.models.observations import Observation
 from missionsafety.lessons.models.releasability import Released, released_q
+from missionsafety.organisations.scope import sees_everything
 
 
 class LessonQuerySet(DeploymentScopedQuerySet):

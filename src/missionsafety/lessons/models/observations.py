@@ -11,15 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.models import AttachmentBase, VersionedModel
-from missionsafety.core.permissions import DeploymentScopedQuerySet, sees_everything
 from missionsafety.core.uploads import stored_name
 from missionsafety.deployments.models import Phase
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 from missionsafety.lessons.models.releasability import (
     Kind,
     Released,
     Source,
     released_q,
 )
+from missionsafety.organisations.scope import sees_everything
 
 
 class ObservationQuerySet(DeploymentScopedQuerySet):

@@ -8,11 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.permissions import (
-    current_memberships,
-    user_scope_ids,
-    visible_deployment_ids,
-)
+from missionsafety.deployments.visibility import visible_deployment_ids
+from missionsafety.organisations.scope import current_memberships, user_scope_ids
 
 
 class Releasability(models.TextChoices):

@@ -8,15 +8,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.permissions import (
-    current_memberships,
-    sees_everything,
-    user_scope_ids,
-    visible_deployment_ids,
-)
+from missionsafety.deployments.visibility import visible_deployment_ids
 from missionsafety.lessons.models.lessons import Lesson
 from missionsafety.lessons.models.observations import Observation
 from missionsafety.lessons.models.releasability import Releasability
+from missionsafety.organisations.scope import (
+    current_memberships,
+    sees_everything,
+    user_scope_ids,
+)
 
 
 class SearchEntryQuerySet(models.QuerySet["SearchEntry"]):

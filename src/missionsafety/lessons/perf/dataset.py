@@ -340,7 +340,7 @@ class _bulk_fulltext:
 # observations and lessons over its deployments, released to and acted on by
 # its brigades and battalions.
 try:
-    from missionsafety.perf.generate import GenContext, register
+    from missionsafety.core.generation import GenContext, register
 except ImportError:  # pragma: no cover - without the reference generator
     pass
 else:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import current_memberships
 from missionsafety.core.uploads import (
     DOCX,
     JPEG,
@@ -29,6 +28,7 @@ from missionsafety.lessons.models import (
     Source,
 )
 from missionsafety.organisations.models import Organisation, User
+from missionsafety.organisations.scope import current_memberships
 
 PARTICIPANT_ROLES = ("contributor", "safety_officer", "lessons_officer", "commander")
 VERIFY_ROLES = ("lessons_officer", "safety_officer")

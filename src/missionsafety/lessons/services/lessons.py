@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import can, require, require_writer
-from missionsafety.core.services import update_versioned
 from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.visibility import can, require
 from missionsafety.lessons import index
 from missionsafety.lessons.models import (
     LESSON_TRANSITIONS,
@@ -32,6 +32,7 @@ from missionsafety.lessons.services.common import (
     _member_of,
 )
 from missionsafety.organisations.models import Organisation, User
+from missionsafety.organisations.scope import require_writer
 
 
 # -- lessons -----------------------------------------------------------------

@@ -12,17 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import (
-    can,
-    current_memberships,
-    require,
-    require_writer,
-)
-from missionsafety.core.services import submission_key, update_versioned
+from missionsafety.core.services import submission_key
 from missionsafety.core.uploads import check_upload
 from missionsafety.deployments.models import Deployment, Phase
+from missionsafety.deployments.visibility import can, require
 from missionsafety.lessons import index
 from missionsafety.lessons.models import (
     OBSERVATION_TRANSITIONS,
@@ -46,6 +42,7 @@ from missionsafety.lessons.services.common import (
     _source_check,
 )
 from missionsafety.organisations.models import Organisation, User
+from missionsafety.organisations.scope import current_memberships, require_writer
 
 
 # -- observations --------------------------------------------------------------

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import require, require_writer
 from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.visibility import require
 from missionsafety.lessons.models import Lesson, LessonReview, LessonUse, Observation
 from missionsafety.lessons.services.common import PARTICIPANT_ROLES, REVIEW_ROLES
 from missionsafety.organisations.models import User
+from missionsafety.organisations.scope import require_writer
 
 
 # -- the learning loop ---------------------------------------------------------

@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import AuthedRequest, render_page, run_service
+from missionsafety.deployments.visibility import can
 from missionsafety.lessons import selectors, services
 from missionsafety.lessons.forms import LessonForm, LessonTransitionForm
 from missionsafety.lessons.models import Lesson
 from missionsafety.lessons.views.common import _flash_errors, _int
+from missionsafety.organisations.scope import is_read_only
 
 
 # -- lessons -----------------------------------------------------------------

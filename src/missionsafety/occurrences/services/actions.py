@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import require, require_writer
 from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.visibility import require
 from missionsafety.occurrences.models import Occurrence, OccurrenceAction
 from missionsafety.occurrences.rules import TRIAGE_ROLES
+from missionsafety.organisations.scope import require_writer
 
 
 @transaction.atomic

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 
 from missionsafety.audit.services import record_change
-from missionsafety.core.permissions import require
 from missionsafety.core.uploads import store_attachment
+from missionsafety.deployments.visibility import require
 from missionsafety.occurrences.files import check_attachment
 from missionsafety.occurrences.models import Attachment, Occurrence
 from missionsafety.occurrences.rules import REPORTING_ROLES

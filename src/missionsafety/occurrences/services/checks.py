@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import can
 from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.visibility import can
 from missionsafety.occurrences.models import Occurrence
 from missionsafety.occurrences.rules import REPORTING_ROLES, TRIAGE_ROLES
 from missionsafety.organisations.models import Organisation

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import require_writer
 from missionsafety.occurrences.models import Occurrence, PersonInvolved
 from missionsafety.occurrences.rules import may_edit_personal_data
+from missionsafety.organisations.scope import require_writer
 
 
 def _person_create(

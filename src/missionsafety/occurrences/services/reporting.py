@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import require
-from missionsafety.core.services import check_all, require_text, update_versioned
+from missionsafety.core.services import check_all, require_text
 from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.visibility import require
 from missionsafety.occurrences.files import check_attachment
 from missionsafety.occurrences.models import SERIOUS_CATEGORY, Occurrence
 from missionsafety.occurrences.rules import REPORTING_ROLES, TRIAGE_ROLES

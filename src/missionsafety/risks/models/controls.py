@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.i18n import ShippedTextsMixin
 from missionsafety.core.models import AttachmentBase, VersionedModel
-from missionsafety.core.permissions import DeploymentScopedQuerySet
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 from missionsafety.risks.models.register import Risk
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from missionsafety.core.permissions import DeploymentScopedQuerySet
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 from missionsafety.risks.models.register import Assessment, Risk
 
 

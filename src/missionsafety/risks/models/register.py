@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missionsafety.core.i18n import ShippedTextsMixin
 from missionsafety.core.models import VersionedModel
-from missionsafety.core.permissions import DeploymentScopedQuerySet
+from missionsafety.deployments.visibility import DeploymentScopedQuerySet
 from missionsafety.risks.models.hazards import Hazard, HazardCategory
 
 

@@ -40,8 +40,8 @@ def awaiting_for(*, user: Any) -> dict[str, Any]:
     parties, organisations and matrices once each, and at the end the risks
     shown. The authority is checked candidate by candidate, highest residual
     first, until a list is full."""
-    from missionsafety.core.permissions import current_memberships
     from missionsafety.organisations.models import Organisation
+    from missionsafety.organisations.scope import current_memberships
 
     empty: dict[str, Any] = {"awaiting": [], "expired": [], "more": False}
     if not any(m.role == "commander" for m in current_memberships(user)):

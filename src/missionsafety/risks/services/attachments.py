@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import require
 from missionsafety.core.uploads import store_attachment
+from missionsafety.deployments.visibility import require
 from missionsafety.risks.files import check_attachment
 from missionsafety.risks.models import Control, Risk, RiskAttachment
 from missionsafety.risks.services.common import EDIT_ROLES

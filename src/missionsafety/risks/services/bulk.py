@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from missionsafety.core.exceptions import ConflictError, NotAllowed, ValidationError
-from missionsafety.core.permissions import require
 from missionsafety.deployments.models import Deployment, Party, Phase
+from missionsafety.deployments.visibility import require
 from missionsafety.risks.models import HazardCategory, Risk
 from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES, S
 from missionsafety.risks.services.register import (

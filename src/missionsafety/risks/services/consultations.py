@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from missionsafety.audit.services import record_change
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import ConflictError, NotAllowed, ValidationError
-from missionsafety.core.permissions import current_memberships, require, require_writer
 from missionsafety.deployments.models import Party
+from missionsafety.deployments.visibility import require
 from missionsafety.organisations.models import Organisation
+from missionsafety.organisations.scope import current_memberships, require_writer
 from missionsafety.risks import authority
 from missionsafety.risks.models import Consultation, Risk
 from missionsafety.risks.services.common import S, locked_risk

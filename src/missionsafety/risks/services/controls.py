@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import is_read_only, require
-from missionsafety.core.services import check_all, require_text, update_versioned
+from missionsafety.core.services import check_all, require_text
 from missionsafety.deployments.models import Deployment, Party
 from missionsafety.deployments.people import acts_for, party_member_ids
+from missionsafety.deployments.visibility import require
+from missionsafety.organisations.scope import is_read_only
 from missionsafety.risks.models import Control, Risk
 from missionsafety.risks.services.common import ASSESS_ROLES, EDIT_ROLES, check_party
 

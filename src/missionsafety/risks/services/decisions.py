@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from missionsafety.audit.services import record_change
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.permissions import require, require_writer
+from missionsafety.deployments.visibility import require
+from missionsafety.organisations.scope import require_writer
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,

@@ -9,8 +9,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.exceptions import NotAllowed, ValidationError
-from missionsafety.core.services import update_versioned
 from missionsafety.risks.models import (
     AcceptanceRule,
     RiskMatrix,

@@ -10,11 +10,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from missionsafety.audit.services import record_change, snapshot
+from missionsafety.audit.versioning import update_versioned
 from missionsafety.core.events import publish
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import require
-from missionsafety.core.services import check_all, require_text, update_versioned
+from missionsafety.core.services import check_all, require_text
 from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.visibility import require
 from missionsafety.risks import authority
 from missionsafety.risks.models import (
     Assessment,

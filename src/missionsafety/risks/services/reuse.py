@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from missionsafety.core.exceptions import ValidationError
 from missionsafety.core.i18n import pick
-from missionsafety.core.permissions import require
 from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.visibility import require
 from missionsafety.risks.models import (
     Control,
     Hazard,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from missionsafety.core.exceptions import NotAllowed
-from missionsafety.core.permissions import can
 from missionsafety.core.views import AuthedRequest, run_service
+from missionsafety.deployments.visibility import can
 from missionsafety.risks import selectors, services
 from missionsafety.risks.forms import ControlEditForm, ControlForm
 from missionsafety.risks.models import Control

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from missionsafety.core.permissions import is_read_only
+from missionsafety.organisations.scope import is_read_only
 from missionsafety.risks import selectors
 from missionsafety.risks.views.common import _for_display
 

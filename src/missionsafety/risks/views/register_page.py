@@ -7,11 +7,11 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from missionsafety.core.permissions import can
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import AuthedRequest, render_page
 from missionsafety.deployments.models import Phase
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
 from missionsafety.risks import authority, selectors, services
 from missionsafety.risks.heatmap import heatmap
 from missionsafety.risks.views.common import S, _for_display

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import ConflictError, NotAllowed
 from missionsafety.core.panels import panels_for
-from missionsafety.core.permissions import can, is_read_only
 from missionsafety.core.views import (
     AuthedRequest,
     run_service,
     run_service_with_messages,
 )
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
+from missionsafety.organisations.scope import is_read_only
 from missionsafety.risks import authority, selectors, services
 from missionsafety.risks.forms import (
     AssessmentForm,

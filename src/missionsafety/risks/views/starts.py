@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from missionsafety.core.permissions import can
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import AuthedRequest, render_page, run_service
 from missionsafety.deployments.selectors import deployment_get
+from missionsafety.deployments.visibility import can
 from missionsafety.risks import selectors, services
 from missionsafety.risks.forms import CopyStartForm, LibraryStartForm
 from missionsafety.risks.models import Control, Risk

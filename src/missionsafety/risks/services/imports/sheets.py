@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from missionsafety.core.exceptions import ValidationError
-from missionsafety.core.permissions import can
 from missionsafety.core.text import FORMULA_START
 from missionsafety.core.uploads import MEGABYTE
 from missionsafety.deployments.models import Deployment, Party
+from missionsafety.deployments.visibility import can
 from missionsafety.risks import authority
 from missionsafety.risks.models import Control, HazardCategory, Risk
 from missionsafety.risks.services.common import ASSESS_ROLES

@@ -17,8 +17,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from missionsafety.audit.services import record_change
 from missionsafety.core.exceptions import ConflictError, ValidationError
-from missionsafety.core.permissions import require
 from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.visibility import require
 from missionsafety.risks import authority
 from missionsafety.risks.models import Control, HazardCategory, RegisterImport, Risk
 from missionsafety.risks.services.common import EDIT_ROLES

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from missionsafety.core.demo import load_all
+from missionsafety.demo import load_all
 
 
 class Command(BaseCommand):

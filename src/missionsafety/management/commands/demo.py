@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from missionsafety.core.demo import DEMO_PASSWORD, DEMO_USERS
+from missionsafety.core.demo import DEMO_PASSWORD
+from missionsafety.demo import DEMO_USERS
 
 CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
 
