@@ -524,6 +524,11 @@
       if (event.defaultPrevented) {
         return;
       }
+      // Sent, queued or uploading: a save still waiting for the typing to
+      // stop must not land afterwards and overwrite what the sending keeps
+      // (the outbox's draft with the server's messages, the "sent" mark).
+      clearTimeout(timer);
+      timer = null;
       if (!navigator.onLine) {
         event.preventDefault();
         queueForm(form);
@@ -536,8 +541,6 @@
       }
       // Sent as always. Should the answer get lost, the service worker keeps
       // the report in the outbox; the draft stays until the answer is seen.
-      clearTimeout(timer);
-      timer = null;
       var entries = entriesOf(form);
       store.putDraft({
         user: user,
