@@ -33,6 +33,7 @@ SHELL_FILES = (
     "core/htmx.min.js",
     "core/forms.js",
     "core/field-db.js",
+    "core/field-photos.js",
     "core/field.js",
     "core/outbox.js",
 )

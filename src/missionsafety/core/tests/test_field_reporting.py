@@ -163,6 +163,7 @@ def test_the_service_worker_is_served_fresh_and_names_the_current_files(
     assert "no-cache" in response["Cache-Control"]
     text = response.content.decode()
     assert "/static/core/field.js" in text
+    assert "/static/core/field-photos.js" in text
     assert 'const VERSION = "";' not in text
     # The same files, the same version: browsers install it once.
     assert client.get("/sw.js").content == response.content
