@@ -62,7 +62,7 @@ def test_archived_organisation_cannot_become_a_party(world: Any) -> None:
             organisation=world.bn43,
             role="supporting",
         )
-    assert "archived" in error.value.message_dict["organisation"][0]
+    assert "gearchiveerd" in error.value.message_dict["organisation"][0]
 
 
 def test_archived_or_unknown_organisations_are_not_offered(
