@@ -272,16 +272,9 @@ def render_worksheets_pdf(
         return render_pdf(template, context, request)
     from pypdf import PdfReader, PdfWriter
 
-    from missionsafety.reports.pdfrender import html_to_pdf
+    from missionsafety.reports.pdfrender import html_to_pdf, warm_up
 
     chunks = _chunks(risks, workers)
-    frame = _frame(request, deployment, title)
-    contexts = [
-        worksheet_context(
-            request, deployment=deployment, risks=chunk, title=title, frame=frame
-        )
-        for chunk in chunks
-    ]
 
     def layout(
         pool: ProcessPoolExecutor, firsts: list[int], total: int
@@ -301,6 +294,17 @@ def render_worksheets_pdf(
 
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=len(chunks), mp_context=spawn) as pool:
+        # Starting a process and loading WeasyPrint and its fonts takes a
+        # second or more: done while the worksheets are read and written.
+        for _chunk in chunks:
+            pool.submit(warm_up)
+        frame = _frame(request, deployment, title)
+        contexts = [
+            worksheet_context(
+                request, deployment=deployment, risks=chunk, title=title, frame=frame
+            )
+            for chunk in chunks
+        ]
         firsts, first = [], 1
         for chunk in chunks:
             firsts.append(first)

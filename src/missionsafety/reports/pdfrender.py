@@ -13,3 +13,8 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
 
     document = HTML(string=html).render()
     return bytes(document.write_pdf()), len(document.pages)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and load the fonts while the caller prepares the HTML."""
+    html_to_pdf('<p style="font-family:DejaVu Sans">·</p>')
