@@ -3,6 +3,11 @@
 the preview and apply of the register's own export with ten edited rows.
 
     uv run python benchmarks/bench_briefing.py [--risks 1000] [--runs 1]
+        [--processes N]
+
+``--processes 1`` lays the worksheets out in one process (as a small register
+is); the default is one process per core for registers of
+``briefing.PARALLEL_MIN_RISKS`` risks or more.
 
 Builds a fresh SQLite database in a temporary folder (or a test database next
 to DATABASE_URL), fills one deployment with ``risks.perf.fill_registers`` and
@@ -27,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--risks", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--processes", type=int, default=None)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.environ["MISSIONSAFETY_DATA_DIR"] = tempfile.mkdtemp(prefix="ms-briefing-")
@@ -56,8 +62,11 @@ def run(args: argparse.Namespace) -> None:
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
+    from missionsafety.reports import briefing
     from missionsafety.risks import perf, services
     from missionsafety.testing import build_world
+
+    briefing.PROCESSES = args.processes
 
     w = build_world()
     perf.fill_registers(
@@ -77,7 +86,9 @@ def run(args: argparse.Namespace) -> None:
             assert response.status_code == 200, response.status_code
             pages = len(PdfReader(io.BytesIO(response.content)).pages)
             print(
-                f"{label}: {took:.1f} s, {pages} pages, {len(response.content) // 1024} KB"
+                f"{label}: {took:.1f} s, {pages} pages, "
+                f"{took / pages:.3f} s a page, {len(response.content) // 1024} KB, "
+                f"load {os.getloadavg()[0]:.1f}"
             )
     started = time.perf_counter()
     export = client.get(f"/deployments/{dep}/register.xlsx").content

@@ -10,6 +10,10 @@ part of the risk picture through the ``briefing`` panel slot.
 from __future__ import annotations
 
 import datetime
+import io
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +36,11 @@ from missionsafety.risks.models import Control, Decision, Risk, RiskAttachment
 S = Risk.Status
 TOP_RISKS = 10
 EXPIRING_DAYS = 30
+# Below this many risks the worksheets are laid out in this process: starting
+# a WeasyPrint process costs about a second, a worksheet about a tenth.
+PARALLEL_MIN_RISKS = 50
+# Processes laying out a large register; None is one per core.
+PROCESSES: int | None = None
 
 
 def register_version(deployment: Deployment) -> int:
@@ -151,9 +160,18 @@ def risk_picture_context(
 
 
 def worksheet_context(
-    request: HttpRequest, *, deployment: Deployment, risks: list[Risk], title: str
+    request: HttpRequest,
+    *,
+    deployment: Deployment,
+    risks: list[Risk],
+    title: str,
+    frame: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The worksheet of each risk: hazard, levels, controls, acceptance block."""
+    """The worksheet of each risk: hazard, levels, controls, acceptance block.
+
+    ``frame`` (header, footer, print time) is shared by the parts of one
+    document laid out separately.
+    """
     ids = [r.pk for r in risks]
     controls: dict[int, list[Control]] = {}
     for c in (
@@ -195,7 +213,7 @@ def worksheet_context(
             }
         )
     return {
-        **_frame(request, deployment, title),
+        **(frame if frame is not None else _frame(request, deployment, title)),
         "matrix": authority.matrix_of(deployment),
         "sheets": sheets,
     }
@@ -215,3 +233,93 @@ def render_pdf(template: str, context: dict[str, Any], request: HttpRequest) -> 
 
     html = render_to_string(template, context, request=request)
     return bytes(HTML(string=html).write_pdf())
+
+
+def _chunks(risks: list[Risk], parts: int) -> list[list[Risk]]:
+    """``risks`` in ``parts`` consecutive runs of nearly equal length."""
+    size, extra = divmod(len(risks), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        if end > start:
+            out.append(risks[start:end])
+        start = end
+    return out
+
+
+def render_worksheets_pdf(
+    request: HttpRequest,
+    *,
+    deployment: Deployment,
+    risks: list[Risk],
+    title: str,
+) -> bytes:
+    """The worksheets of ``risks`` as one PDF, one risk a page.
+
+    A large register is split into one consecutive run of risks per core, each
+    laid out by its own process, and the pages joined with pypdf. Every run is
+    told the number of its first page and the total, so that "page n of N"
+    counts on across the runs. A worksheet is one page, so the first pages are
+    known beforehand; should a risk need a second page, the runs are laid out
+    again with the numbers counted from the first layout.
+    """
+    template = "reports/worksheets_pdf.html"
+    workers = PROCESSES or os.cpu_count() or 1
+    if workers < 2 or len(risks) < max(PARALLEL_MIN_RISKS, 2):
+        context = worksheet_context(
+            request, deployment=deployment, risks=risks, title=title
+        )
+        return render_pdf(template, context, request)
+    from pypdf import PdfReader, PdfWriter
+
+    from missionsafety.reports.pdfrender import html_to_pdf, warm_up
+
+    chunks = _chunks(risks, workers)
+
+    def layout(
+        pool: ProcessPoolExecutor, firsts: list[int], total: int
+    ) -> list[tuple[bytes, int]]:
+        futures = [
+            pool.submit(
+                html_to_pdf,
+                render_to_string(
+                    template,
+                    {**context, "page_first": first, "page_total": total},
+                    request=request,
+                ),
+            )
+            for context, first in zip(contexts, firsts, strict=True)
+        ]
+        return [f.result() for f in futures]
+
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=spawn) as pool:
+        # Starting a process and loading WeasyPrint and its fonts takes a
+        # second or more: done while the worksheets are read and written.
+        for _chunk in chunks:
+            pool.submit(warm_up)
+        frame = _frame(request, deployment, title)
+        contexts = [
+            worksheet_context(
+                request, deployment=deployment, risks=chunk, title=title, frame=frame
+            )
+            for chunk in chunks
+        ]
+        firsts, first = [], 1
+        for chunk in chunks:
+            firsts.append(first)
+            first += len(chunk)
+        parts = layout(pool, firsts, len(risks))
+        counted = [pages for _pdf, pages in parts]
+        if counted != [len(chunk) for chunk in chunks]:
+            firsts, first = [], 1
+            for pages in counted:
+                firsts.append(first)
+                first += pages
+            parts = layout(pool, firsts, sum(counted))
+    writer = PdfWriter()
+    for pdf, _pages in parts:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -79,10 +79,9 @@ def register_worksheets_pdf(request: HttpRequest, deployment_pk: int) -> HttpRes
 
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     risks = briefing.worksheet_risks(user=request.user, deployment=deployment)
-    context = briefing.worksheet_context(
+    pdf = briefing.render_worksheets_pdf(
         request, deployment=deployment, risks=risks, title=_("Risk worksheets")
     )
-    pdf = briefing.render_pdf("reports/worksheets_pdf.html", context, request)
     return _pdf(pdf, f"{deployment.code}-worksheets")
 
 

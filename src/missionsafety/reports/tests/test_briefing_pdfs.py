@@ -154,6 +154,104 @@ def test_register_worksheets_one_risk_per_page(
     assert "Tweede risico" in text and "Derde risico" in text
 
 
+@pytest.mark.parametrize(
+    ("language", "page", "of"), [("en", "page", "of"), ("nl", "pagina", "van")]
+)
+def test_large_register_laid_out_in_parts_keeps_order_and_page_numbers(
+    world: Any,
+    client_for: Any,
+    settings: Any,
+    monkeypatch: Any,
+    accepted: Any,
+    language: str,
+    page: str,
+    of: str,
+) -> None:
+    from missionsafety.reports import briefing
+
+    settings.DOCUMENT_MARKING = "DEPARTEMENTAAL VERTROUWELIJK"
+    monkeypatch.setattr(briefing, "PARALLEL_MIN_RISKS", 3)
+    monkeypatch.setattr(briefing, "PROCESSES", 3)
+    parts: list[int] = []
+    chunks = briefing._chunks
+
+    def spy(risks: list[Any], n: int) -> list[list[Any]]:
+        out = chunks(risks, n)
+        parts.extend(len(c) for c in out)
+        return out
+
+    monkeypatch.setattr(briefing, "_chunks", spy)
+    titles = [accepted.title] + [f"Gevaar nummer {i}" for i in range(2, 8)]
+    for title in titles[1:]:
+        make_risk(world, title=title)
+    client = client_for(world.bde13_safety)
+    client.cookies.load({"missionsafety_language": language})
+    response = client.get(
+        reverse("reports:worksheets_pdf", kwargs={"deployment_pk": world.dep.pk})
+    )
+    assert parts == [3, 2, 2]  # laid out in three parts
+    assert response.status_code == 200
+    pages = [
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(response.content)).pages
+    ]
+    assert len(pages) == 7
+    for n, text in enumerate(pages, start=1):
+        # Each risk once, in the register's order, on its own page.
+        assert f"R-{n:03d}" in text
+        assert titles[n - 1] in text
+        assert [t for t in titles if t in text] == [titles[n - 1]]
+        assert f"{page} {n} {of} 7" in text
+        assert text.count("DEPARTEMENTAAL VERTROUWELIJK") == 2
+        assert "EFP-R12" in text
+
+
+def test_parts_with_a_two_page_worksheet_count_pages_again(
+    world: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    from missionsafety.reports import briefing
+
+    monkeypatch.setattr(briefing, "PARALLEL_MIN_RISKS", 3)
+    monkeypatch.setattr(briefing, "PROCESSES", 2)
+    make_risk(world, title="Eerste risico")
+    make_risk(
+        world,
+        title="Risico met veel maatregelen",
+        controls=[
+            {
+                "description": f"Maatregel nummer {i} met een lange omschrijving",
+                "kind": "engineer",
+                "owner_party": world.party_bn,
+            }
+            for i in range(1, 61)
+        ],
+    )
+    for title in ("Derde risico", "Vierde risico", "Vijfde risico"):
+        make_risk(world, title=title)
+    client = client_for(world.bde13_safety)
+    client.cookies.load({"missionsafety_language": "en"})
+    response = client.get(
+        reverse("reports:worksheets_pdf", kwargs={"deployment_pk": world.dep.pk})
+    )
+    pages = [
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(response.content)).pages
+    ]
+    total = len(pages)
+    assert total > 5  # the second risk's controls run onto a further page
+    for n, text in enumerate(pages, start=1):
+        assert f"page {n} of {total}" in text
+    starts = [n for n, text in enumerate(pages) if "Risk worksheet R-" in text]
+    assert [pages[n].split("Risk worksheet ")[1][:5] for n in starts] == [
+        "R-001",
+        "R-002",
+        "R-003",
+        "R-004",
+        "R-005",
+    ]
+    assert "Maatregel nummer 60 " in " ".join(pages)
+
+
 def test_pdfs_of_a_deployment_one_may_not_see_are_404(
     world: Any, client_for: Any, accepted: Any
 ) -> None:
