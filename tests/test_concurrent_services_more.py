@@ -524,3 +524,48 @@ def test_an_import_meeting_an_edit_between_its_lock_and_its_record_is_refused(
     assert current[-1].cause == "Hitte"
     assert not ChangeRecord.objects.for_object(pending).filter(action="import_apply")
     _chain_verifies()
+
+
+def test_two_resolutions_of_one_field_conflict_at_once_one_lands(
+    world: Any,
+) -> None:
+    """Two safety officers keep different sides of the same conflict at the
+    same moment: one choice lands, the other is told it was resolved."""
+    from django.core.exceptions import ValidationError as FormError
+
+    from missionsafety.field.models import Conflict
+    from missionsafety.field.services import bundle_apply, conflict_resolve
+    from missionsafety.field.tests.helpers import (
+        export,
+        forge,
+        register,
+        risk_change,
+    )
+
+    w = world
+    risks = register(w)
+    _data, package = export(w)
+    risk = Risk.objects.get(pk=risks["edited"].pk)
+    risk_services.risk_update(
+        actor=w.bde13_safety, risk=risk, version=risk.version, title="Thuis"
+    )
+    change = risk_change(
+        package, "Munitieopslag", field="title", old="Munitieopslag", new="Veld"
+    )
+    bundle_apply(data=forge(package, [change]))
+    conflict = Conflict.objects.get()
+
+    def keep(choice: str) -> Callable[[], Any]:
+        return lambda: conflict_resolve(
+            actor=w.bde13_safety, conflict=conflict, choice=choice
+        )
+
+    first, then = _hold_open_then(keep("local"), keep("remote"))
+
+    assert isinstance(first, Conflict), first
+    assert isinstance(then, FormError), then
+    assert "already resolved" in str(then) or "al opgelost" in str(then)
+    conflict.refresh_from_db()
+    assert conflict.status != Conflict.Status.OPEN
+    assert Risk.objects.get(pk=risk.pk).title == "Thuis"  # the local side kept
+    _chain_verifies()
