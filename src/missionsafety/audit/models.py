@@ -85,9 +85,7 @@ class ChangeRecord(models.Model):
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)
-    deployment_id = models.BigIntegerField(
-        _("deployment id"), null=True, blank=True, db_index=True
-    )
+    deployment_id = models.BigIntegerField(_("deployment id"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=60)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
@@ -102,9 +100,12 @@ class ChangeRecord(models.Model):
         verbose_name_plural = _("change records")
         ordering = ["seq"]
         indexes = [
+            # A deployment's records in order; its last one tells whether
+            # what was derived from the deployment (risks.history) still holds.
+            models.Index(fields=["deployment_id", "seq"], name="audit_dep_seq_idx"),
             models.Index(
                 fields=["content_type", "object_id", "seq"], name="audit_obj_idx"
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,11 +5,9 @@ runs out in each of the coming weeks, and those already expired (one grouped
 query, whatever the number of risks).
 
 Open risks per residual level and overdue controls per party, at the end of
-each of the last weeks: the past is derived from what the register keeps (see
-docs/staff-desk.md, "Trends"), in a fixed number of queries whatever the number
-of weeks: the risks, their assessments (dated, never edited), the change
-records that closed a risk, the controls and the change records of their
-status.
+each of the last weeks: each deployment's history is derived from what the
+register keeps and kept until the deployment changes (``risks.history``); a
+chart adds up the histories of the deployments in view.
 """
 
 from __future__ import annotations
@@ -17,17 +15,18 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, DateField, F, QuerySet, Value, When
+from django.db.models import Case, Count, DateField, F, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from missionsafety.audit.models import ChangeRecord
 from missionsafety.core.charts import Series, StackedChart
-from missionsafety.risks.models import Assessment, Control, Risk
+from missionsafety.deployments.models import Deployment
+from missionsafety.organisations.models import Organisation
+from missionsafety.risks import history
+from missionsafety.risks.models import Risk
 
 S = Risk.Status
 WEEKS = 8
@@ -116,26 +115,9 @@ def expiring_per_week(*, user: Any, deployment: Any = None) -> dict[str, Any]:
     }
 
 
-HISTORY_WEEKS = 8
 # Levels of the shipped matrices, lowest first; other codes follow by name.
 LEVEL_ORDER = ("L", "M", "H", "EH")
 LEVEL_COLOURS = {"L": "#3d6b47", "M": "#c9a227", "H": "#b55d1c", "EH": "#9b2226"}
-
-
-def history_points(today: datetime.date | None = None) -> list[datetime.date]:
-    """The last days of the past weeks, oldest first, ending today."""
-    today = today or timezone.localdate()
-    return [
-        today - datetime.timedelta(weeks=HISTORY_WEEKS - 1 - i)
-        for i in range(HISTORY_WEEKS)
-    ]
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    """The first moment after a day (local time): "at the end of the day"."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-    )
 
 
 def _period_labels(points: list[datetime.date]) -> tuple[list[str], list[str]]:
@@ -145,31 +127,11 @@ def _period_labels(points: list[datetime.date]) -> tuple[list[str], list[str]]:
     return long, [date_format(d, "j/n") for d in points]
 
 
-def _scoped(qs: QuerySet[Any], user: Any, deployment: Any) -> QuerySet[Any]:
-    qs = qs.visible_to(user)  # type: ignore[attr-defined]
+def _in_view(user: Any, deployment: Any) -> Any:
+    """The deployments a chart covers: one, or every one the user sees."""
     if deployment is not None:
-        qs = qs.filter(deployment=deployment)
-    return qs
-
-
-def _records(model: type, risks: QuerySet[Risk], **filters: Any) -> QuerySet[Any]:
-    """Change records of a model's rows in the deployments of ``risks``."""
-    return ChangeRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(model),
-        deployment_id__in=risks.values("deployment_id"),
-        **filters,
-    )
-
-
-def _closed_at(risks: QuerySet[Risk]) -> dict[int, datetime.datetime]:
-    """When each closed risk was closed: the change record of the move to
-    closed (closing is final), or the risk's last change without one."""
-    closed: dict[int, datetime.datetime] = {}
-    for object_id, at in _records(Risk, risks, after__status=S.CLOSED).values_list(
-        "object_id", "created_at"
-    ):
-        closed.setdefault(int(object_id), at)
-    return closed
+        return [deployment.pk]
+    return Deployment.objects.visible_to(user).values("pk")
 
 
 def _level_key(code: str) -> tuple[int, str]:
@@ -179,41 +141,18 @@ def _level_key(code: str) -> tuple[int, str]:
 
 
 def open_risks_per_level(
-    *, user: Any, deployment: Any = None, today: datetime.date | None = None
+    *,
+    user: Any,
+    deployment: Any = None,
+    today: datetime.date | None = None,
+    kept: list[history.History] | None = None,
 ) -> dict[str, Any]:
     """How many risks were open at the end of each past week, per the residual
     level of their last assessment by then (not yet assessed in its own part)."""
-    points = history_points(today)
-    ends = [_end_of(d) for d in points]
-    risks = _scoped(Risk.objects.all(), user, deployment)
-    closed = _closed_at(risks)
-    born: dict[int, datetime.datetime] = {}
-    for pk, created, status, updated in risks.filter(
-        created_at__lt=ends[-1]
-    ).values_list("pk", "created_at", "status", "updated_at"):
-        if status == S.CLOSED and pk not in closed:
-            closed[pk] = updated
-        born[pk] = created
-    # Each risk's level at each point: its last assessment made before it.
-    level_at: dict[int, list[str]] = {pk: [""] * len(ends) for pk in born}
-    for risk_id, at, level in (
-        Assessment.objects.filter(risk__in=risks, assessed_at__lt=ends[-1])
-        .order_by("risk_id", "assessed_at", "pk")
-        .values_list("risk_id", "assessed_at", "residual_level")
-    ):
-        levels = level_at.get(risk_id)
-        if levels is None:
-            continue
-        for i, end in enumerate(ends):
-            if at < end:
-                levels[i] = level
-    counts: dict[str, list[int]] = {}
-    for pk, created in born.items():
-        shut = closed.get(pk)
-        for i, end in enumerate(ends):
-            if created >= end or (shut is not None and shut < end):
-                continue
-            counts.setdefault(level_at[pk][i], [0] * len(ends))[i] += 1
+    points = history.history_points(today)
+    if kept is None:
+        kept = history.histories(_in_view(user, deployment), today)
+    counts = history.summed(kept, "levels")
     long, short = _period_labels(points)
     series = [
         Series(label=code, values=counts[code], colour=LEVEL_COLOURS.get(code, ""))
@@ -230,70 +169,29 @@ def open_risks_per_level(
     return chart.as_context(empty=_("No open risks in these weeks."))
 
 
-def _status_at(
-    changes: list[tuple[datetime.datetime, str | None, str | None]],
-    end: datetime.datetime,
-) -> str | None:
-    """A row's status at a moment from its status changes (oldest first)."""
-    current = None
-    for at, before, after in changes:
-        if at >= end:
-            return current if current is not None else before
-        current = after
-    return current
-
-
 def overdue_controls_per_party(
-    *, user: Any, deployment: Any = None, today: datetime.date | None = None
+    *,
+    user: Any,
+    deployment: Any = None,
+    today: datetime.date | None = None,
+    kept: list[history.History] | None = None,
 ) -> dict[str, Any]:
     """How many controls were overdue at the end of each past week (open and
     past their due date then), per the party that owns them now."""
-    points = history_points(today)
-    ends = [_end_of(d) for d in points]
-    risks = _scoped(Risk.objects.all(), user, deployment)
-    closed = _closed_at(risks)
-    controls = list(
-        _scoped(Control.objects.all(), user, deployment)
-        .filter(due_date__lt=points[-1], created_at__lt=ends[-1])
-        .values_list(
-            "pk",
-            "risk_id",
-            "risk__status",
-            "risk__updated_at",
-            "owner_party__organisation__short_name",
-            "due_date",
-            "created_at",
-            "status",
-            "status_changed_at",
+    points = history.history_points(today)
+    if kept is None:
+        kept = history.histories(_in_view(user, deployment), today)
+    per_owner = history.summed(kept, "owners")
+    names = dict(
+        Organisation.objects.filter(pk__in=[int(k) for k in per_owner]).values_list(
+            "pk", "short_name"
         )
     )
-    changes: dict[int, list[tuple[datetime.datetime, str | None, str | None]]] = {}
-    for object_id, at, before, after in (
-        _records(Control, risks, after__has_key="status")
-        .order_by("seq")
-        .values_list("object_id", "created_at", "before__status", "after__status")
-    ):
-        changes.setdefault(int(object_id), []).append((at, before, after))
     counts: dict[str, list[int]] = {}
-    for row in controls:
-        pk, risk_id, risk_status, risk_updated, party, due, created = row[:7]
-        status, changed_at = row[7:]
-        shut = closed.get(risk_id)
-        if shut is None and risk_status == S.CLOSED:
-            shut = risk_updated
-        for i, end in enumerate(ends):
-            if created >= end or due >= points[i]:
-                continue
-            if shut is not None and shut < end:
-                continue
-            then = _status_at(changes.get(pk, []), end)
-            if then is None:
-                # No recorded status change: the current status, which was
-                # still open before its last change.
-                done_later = changed_at is not None and changed_at >= end
-                then = Control.Status.PLANNED if done_later else status
-            if then in Control.OPEN_STATUSES:
-                counts.setdefault(party, [0] * len(ends))[i] += 1
+    for owner, values in per_owner.items():
+        into = counts.setdefault(names.get(int(owner), "?"), [0] * len(values))
+        for i, n in enumerate(values):
+            into[i] += n
     long, short = _period_labels(points)
     chart = StackedChart(
         title=_("Overdue controls per party"),
@@ -306,11 +204,12 @@ def overdue_controls_per_party(
 
 def trend_panel(request: Any, obj: Any) -> dict[str, Any]:
     """The trend charts of a deployment (obj) or of every visible one (None)."""
+    kept = history.histories(_in_view(request.user, obj))
     return {
         "charts": [
-            open_risks_per_level(user=request.user, deployment=obj),
+            open_risks_per_level(user=request.user, deployment=obj, kept=kept),
             expiring_per_week(user=request.user, deployment=obj),
-            overdue_controls_per_party(user=request.user, deployment=obj),
+            overdue_controls_per_party(user=request.user, deployment=obj, kept=kept),
         ]
     }
 

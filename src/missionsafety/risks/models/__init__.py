@@ -7,6 +7,7 @@ from missionsafety.risks.models.decisions import Consultation, Decision
 from missionsafety.risks.models.hazards import Hazard, HazardCategory
 from missionsafety.risks.models.matrices import AcceptanceRule, RiskMatrix
 from missionsafety.risks.models.register import Assessment, RegisterImport, Risk
+from missionsafety.risks.models.trends import TrendSnapshot
 
 __all__ = [
     "AcceptanceRule",
@@ -20,5 +21,6 @@ __all__ = [
     "Risk",
     "RiskAttachment",
     "RiskMatrix",
+    "TrendSnapshot",
     "attachment_path",
 ]

@@ -5,16 +5,18 @@ change records and the controls' due dates, in a fixed number of queries."""
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from missionsafety.audit.models import ChangeRecord
-from missionsafety.risks import services, trends
-from missionsafety.risks.models import Assessment, Control, Risk
+from missionsafety.risks import history, services, trends
+from missionsafety.risks.models import Assessment, Control, Risk, TrendSnapshot
 from missionsafety.risks.tests.factories import assess, make_risk
 
 pytestmark = pytest.mark.django_db
@@ -132,14 +134,11 @@ def test_the_charts_and_their_tables_are_on_the_deployment_page_and_overview(
 def test_the_history_costs_the_same_queries_for_a_larger_register(
     world: Any, django_assert_num_queries: Any
 ) -> None:
-    def run() -> None:
-        trends.open_risks_per_level(user=world.bde13_safety, deployment=world.dep)
-        trends.overdue_controls_per_party(user=world.bde13_safety, deployment=world.dep)
-
+    points = history.history_points()
     make_risk(world, title="Eerste")
-    run()  # warm the content type cache
-    with django_assert_num_queries(6):
-        run()
+    history.derive([world.dep.pk], points)  # warm the content type cache
+    with django_assert_num_queries(5):
+        small = history.derive([world.dep.pk, world.other.pk], points)
     for n in range(15):
         risk = make_risk(world, title=f"Risico {n}")
         assess(world, risk, residual=("C", "I"))
@@ -151,5 +150,58 @@ def test_the_history_costs_the_same_queries_for_a_larger_register(
             owner_party=world.party_bde13,
         )
     Control.objects.update(due_date=timezone.localdate() - datetime.timedelta(20))
-    with django_assert_num_queries(6):
-        run()
+    with django_assert_num_queries(5):
+        large = history.derive([world.dep.pk, world.other.pk], points)
+    assert small[world.dep.pk]["levels"][""][-1] == 1
+    assert large[world.dep.pk]["levels"]["H"][-1] == 15
+    # Made today, due 20 days ago: overdue at today's point only.
+    owner = str(world.party_bde13.organisation_id)
+    assert large[world.dep.pk]["owners"][owner] == [0] * 7 + [15]
+    assert large[world.other.pk] == {"levels": {}, "owners": {}}
+
+
+def test_a_kept_history_is_used_until_its_deployment_changes(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    risk = make_risk(world, title="Munitieopslag")
+    assess(world, risk, residual=("C", "I"))
+    ids = [world.dep.pk, world.other.pk]
+    first = history.histories(ids)
+    assert TrendSnapshot.objects.count() == 2
+    # Nothing changed: the kept rows, in two queries for any number of deployments.
+    with django_assert_num_queries(2):
+        assert history.histories(ids) == first
+    # A change in the other deployment derives that one again, not this one.
+    other = make_risk(
+        world,
+        title="Elders",
+        deployment=world.other,
+        actor=world.bde43_safety,
+        owner_party=world.other_party,
+    )
+    kept_dep = TrendSnapshot.objects.get(deployment=world.dep)
+    history.histories(ids)
+    assert TrendSnapshot.objects.get(deployment=world.dep).seq == kept_dep.seq
+    assert history.summed(history.histories([world.other.pk]), "levels") == {
+        "": [0] * 7 + [1]
+    }
+    # A change in this deployment shows at once.
+    services.risk_transition(
+        actor=world.bde13_safety, risk=risk, to_status=Risk.Status.CLOSED
+    )
+    assert history.summed(history.histories([world.dep.pk]), "levels") == {}
+    # A new day derives again (the weeks moved).
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    history.histories([world.dep.pk], tomorrow)
+    assert TrendSnapshot.objects.get(deployment=world.dep).day == tomorrow
+    assert other.deployment_id == world.other.pk
+
+
+def test_the_trends_command_derives_every_deployment_for_the_day(world: Any) -> None:
+    out = io.StringIO()
+    call_command("trends", stdout=out)
+    assert "Trend histories of 2 deployments ready" in out.getvalue()
+    assert set(TrendSnapshot.objects.values_list("deployment_id", "day")) == {
+        (world.dep.pk, timezone.localdate()),
+        (world.other.pk, timezone.localdate()),
+    }
