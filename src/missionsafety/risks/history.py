@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -37,7 +37,9 @@ HISTORY_WEEKS = 8
 # Deployments derived together: bounds the parameters of one query and memory.
 CHUNK = 400
 
-History = dict[str, dict[str, list[int]]]
+History = dict[str, Any]
+# What a kept row holds; rows of another shape are derived again.
+SHAPE = 2
 
 
 def history_points(today: datetime.date | None = None) -> list[datetime.date]:
@@ -78,7 +80,31 @@ def _status_at(
 
 
 def _empty(ids: list[int]) -> dict[int, History]:
-    return {pk: {"levels": {}, "owners": {}} for pk in ids}
+    return {
+        pk: {"levels": {}, "owners": {}, "expiring": {}, "shape": SHAPE} for pk in ids
+    }
+
+
+EXPIRING_WEEKS = 8
+
+
+def _expiring(ids: list[int], today: datetime.date, out: dict[int, History]) -> None:
+    """Acceptances running out in each of the coming weeks (from this Monday),
+    and those already expired: ``expiring["all"]`` = [expired, week 1, …]."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    horizon = monday + datetime.timedelta(weeks=EXPIRING_WEEKS)
+    for dep, day, n in (
+        Risk.objects.filter(
+            deployment_id__in=ids,
+            status__in=(S.ACCEPTED, S.MONITORED),
+            acceptance_expires_on__lt=horizon,
+        )
+        .values_list("deployment_id", "acceptance_expires_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts = out[dep]["expiring"].setdefault("all", [0] * (EXPIRING_WEEKS + 1))
+        counts[0 if day < today else 1 + (day - monday).days // 7] += n
 
 
 def derive(ids: list[int], points: list[datetime.date]) -> dict[int, History]:
@@ -87,11 +113,13 @@ def derive(ids: list[int], points: list[datetime.date]) -> dict[int, History]:
     ``levels``: risks open then, per the residual level of their last
     assessment by then ("" when not yet assessed); ``owners``: controls open and
     past their due date then, per the organisation (its id) that owns them now.
-    Five queries whatever the number of deployments, risks and weeks.
+    ``expiring``: see ``_expiring``. Six queries whatever the number of
+    deployments, risks and weeks.
     """
     ends = [_end_of(d) for d in points]
     weeks = len(ends)
     out = _empty(ids)
+    _expiring(ids, points[-1], out)
     closed: dict[int, datetime.datetime] = {}
     for object_id, at in (
         _records(Risk, ids, after__status=S.CLOSED)
@@ -197,7 +225,7 @@ def histories(
     for dep, seq, data in TrendSnapshot.objects.filter(
         deployment_id__in=list(versions), day=today
     ).values_list("deployment_id", "seq", "data"):
-        if seq == versions[dep]:
+        if seq == versions[dep] and data.get("shape") == SHAPE:
             found.append(data)
             stale.discard(dep)
     if stale:
@@ -221,10 +249,11 @@ def histories(
 
 
 def summed(items: list[History], part: str) -> dict[str, list[int]]:
-    """One part (``levels`` or ``owners``) of several histories added up."""
+    """One part (``levels``, ``owners``, ``expiring``) of several histories
+    added up."""
     total: dict[str, list[int]] = {}
     for history in items:
-        for key, values in history[part].items():
+        for key, values in history.get(part, {}).items():
             into = total.setdefault(key, [0] * len(values))
             for i, n in enumerate(values):
                 into[i] += n

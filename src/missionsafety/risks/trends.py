@@ -1,8 +1,7 @@
 """Trend charts of the register, drawn on the server as SVG, each with its table.
 
 Acceptances expiring per week: the accepted and monitored risks whose acceptance
-runs out in each of the coming weeks, and those already expired (one grouped
-query, whatever the number of risks).
+runs out in each of the coming weeks, and those already expired.
 
 Open risks per residual level and overdue controls per party, at the end of
 each of the last weeks: each deployment's history is derived from what the
@@ -15,7 +14,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, Count, DateField, F, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -26,9 +24,7 @@ from missionsafety.core.charts import Series, StackedChart
 from missionsafety.deployments.models import Deployment
 from missionsafety.organisations.models import Organisation
 from missionsafety.risks import history
-from missionsafety.risks.models import Risk
 
-S = Risk.Status
 WEEKS = 8
 BAR_W, BAR_GAP, CHART_H, LABEL_H = 36, 8, 90, 30
 
@@ -60,39 +56,20 @@ def bar_chart_svg(rows: list[dict[str, Any]], *, label: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def expiring_per_week(*, user: Any, deployment: Any = None) -> dict[str, Any]:
+def expiring_per_week(
+    *,
+    user: Any,
+    deployment: Any = None,
+    today: datetime.date | None = None,
+    kept: list[history.History] | None = None,
+) -> dict[str, Any]:
     """Acceptances running out per week for the coming weeks, and expired ones."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
-    horizon = monday + datetime.timedelta(weeks=WEEKS)
-    yesterday = today - datetime.timedelta(days=1)
-    accepted = Risk.objects.visible_to(user).filter(
-        status__in=(S.ACCEPTED, S.MONITORED)
-    )
-    if deployment is not None:
-        accepted = accepted.filter(deployment=deployment)
-    # One grouped query: every expired acceptance falls in one bucket (the
-    # day before today), so the groups are at most the weeks' days plus one.
-    per_day = (
-        accepted.filter(acceptance_expires_on__lt=horizon)
-        .annotate(
-            day=Case(
-                When(acceptance_expires_on__lt=today, then=Value(yesterday)),
-                default=F("acceptance_expires_on"),
-                output_field=DateField(),
-            )
-        )
-        .values_list("day")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    weeks = [0] * WEEKS
-    expired = 0
-    for day, n in per_day:
-        if day < today:
-            expired += n
-        else:
-            weeks[(day - monday).days // 7] += n
+    if kept is None:
+        kept = history.histories(_in_view(user, deployment), today)
+    counts = history.summed(kept, "expiring").get("all") or [0] * (WEEKS + 1)
+    expired, weeks = counts[0], counts[1:]
     rows = [
         {"label": _("expired"), "short": _("expired"), "value": expired, "alarm": True}
     ]
@@ -208,7 +185,7 @@ def trend_panel(request: Any, obj: Any) -> dict[str, Any]:
     return {
         "charts": [
             open_risks_per_level(user=request.user, deployment=obj, kept=kept),
-            expiring_per_week(user=request.user, deployment=obj),
+            expiring_per_week(user=request.user, deployment=obj, kept=kept),
             overdue_controls_per_party(user=request.user, deployment=obj, kept=kept),
         ]
     }
@@ -217,9 +194,10 @@ def trend_panel(request: Any, obj: Any) -> dict[str, Any]:
 def briefing_trend_panel(request: Any, obj: Any) -> dict[str, Any]:
     """The trends the risk picture lists: acceptances expiring, overdue
     controls per party (the occurrence trend is the occurrences app's part)."""
+    kept = history.histories(_in_view(request.user, obj))
     return {
         "charts": [
-            expiring_per_week(user=request.user, deployment=obj),
-            overdue_controls_per_party(user=request.user, deployment=obj),
+            expiring_per_week(user=request.user, deployment=obj, kept=kept),
+            overdue_controls_per_party(user=request.user, deployment=obj, kept=kept),
         ]
     }
