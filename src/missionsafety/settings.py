@@ -338,10 +338,15 @@ TASKS = {
     }
 }
 
+# The cache holds only what can be derived again, under keys that name the
+# version of what it was derived from (kept page panels, see core.panels), so
+# each process's own memory is correct; CACHE_URL (Redis) shares it between
+# processes and servers.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "missionsafety",
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 3000)},
     }
 }
 if env("CACHE_URL"):
@@ -349,6 +354,10 @@ if env("CACHE_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL") or "",
     }
+
+# Page panels that follow only from deployments' data are rendered once per
+# version (core.panels); 0 renders every panel on every request.
+KEEP_PANELS = envbool("KEEP_PANELS", True)
 
 # Occurrences: attachment size limit and retention of personal data (names,
 # medical details) before ``missionsafety purge-personal-data`` deletes them.

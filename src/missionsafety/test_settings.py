@@ -22,3 +22,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
 LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # type: ignore[index]  # noqa: F405
+KEEP_PANELS = (
+    False  # tests see every panel rendered; tests/test_kept_panels.py keeps them
+)

@@ -8,7 +8,15 @@ registers its panel in ``AppConfig.ready()``::
                    context=lambda request, obj: {...})
 
 The context function returns ``None`` to leave the panel out. The template gets
-the context as ``panel``. Slots in use:
+the context as ``panel``.
+
+A panel registered with ``kept=True`` is rendered once and its HTML kept (in
+the cache) under the page's *version* (``set_version_source``): the versions of
+the deployments the page shows, the day, the language and the reader's
+session, so it is used again only while none of that changed. Keep only panels
+whose content follows from those: no lessons of other deployments, no state
+that changes without a change record; and whose template uses nothing but
+``panel`` and what the context processors give. Slots in use:
 
 - ``deployment``: the deployment page (obj: the Deployment)
 - ``briefing``: the deployment's risk picture PDF (obj: the Deployment)
@@ -24,7 +32,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+# A kept panel is also dropped after this long, whatever its version.
+KEEP_SECONDS = 3600
+KEPT_TEMPLATE = "core/_kept_panel.html"
 
 
 @dataclass(frozen=True)
@@ -33,9 +48,12 @@ class Panel:
     order: int
     template: str
     context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    kept: bool = False
 
 
 _panels: dict[tuple[str, str], Panel] = {}
+VersionSource = Callable[[str, HttpRequest, Any], str | None]
+_version_source: list[VersionSource] = []
 
 
 def register_panel(
@@ -44,17 +62,53 @@ def register_panel(
     order: int,
     template: str,
     context: Callable[[HttpRequest, Any], dict[str, Any] | None],
+    kept: bool = False,
 ) -> None:
-    _panels[(slot, template)] = Panel(slot, order, template, context)
+    _panels[(slot, template)] = Panel(slot, order, template, context, kept)
+
+
+def set_version_source(source: VersionSource) -> None:
+    """The function that names a page's version for its kept panels (the
+    deployments app sets it: it knows how far each deployment has come)."""
+    _version_source[:] = [source]
+
+
+def _version(slot: str, request: HttpRequest, obj: Any) -> str | None:
+    if not _version_source or not getattr(settings, "KEEP_PANELS", True):
+        return None
+    return _version_source[0](slot, request, obj)
 
 
 def panels_for(slot: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
     """The panels of a slot with their context, for ``{% include %}`` in order."""
-    rendered = []
-    for panel in sorted(
+    panels = sorted(
         (p for p in _panels.values() if p.slot == slot), key=lambda p: p.order
-    ):
+    )
+    version = _version(slot, request, obj) if any(p.kept for p in panels) else None
+    keys = {p.template: f"panel:{p.template}:{version}" for p in panels if p.kept}
+    found = cache.get_many(list(keys.values())) if version is not None else {}
+    fresh: dict[str, str] = {}
+    rendered = []
+    for panel in panels:
+        if panel.kept and version is not None:
+            key = keys[panel.template]
+            html = found.get(key)
+            if html is None:
+                context = panel.context(request, obj)
+                html = (
+                    ""
+                    if context is None
+                    else render_to_string(
+                        panel.template, {"panel": context}, request=request
+                    )
+                )
+                fresh[key] = html
+            if html:
+                rendered.append({"template": KEPT_TEMPLATE, "context": {"html": html}})
+            continue
         context = panel.context(request, obj)
         if context is not None:
             rendered.append({"template": panel.template, "context": context})
+    if fresh:
+        cache.set_many(fresh, KEEP_SECONDS)
     return rendered

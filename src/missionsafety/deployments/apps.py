@@ -13,14 +13,17 @@ class DeploymentsConfig(AppConfig):
     verbose_name = _("Deployments")
 
     def ready(self) -> None:
-        from missionsafety.core.panels import register_panel
+        from missionsafety.core.panels import register_panel, set_version_source
+        from missionsafety.deployments.versions import panel_version
 
+        set_version_source(panel_version)
         # An organisation's page lists the deployments it takes part in.
         register_panel(
             slot="organisation",
             order=5,
             template="deployments/_organisation_panel.html",
             context=organisation_panel,
+            kept=True,
         )
 
 

@@ -41,6 +41,7 @@ class EvaluationsConfig(AppConfig):
             order=40,
             template="evaluations/_deployment_panel.html",
             context=panels.deployment_panel,
+            kept=True,
         )
         # The same section in the deployment's risk picture (PDF).
         register_panel(
@@ -54,4 +55,5 @@ class EvaluationsConfig(AppConfig):
             order=40,
             template="evaluations/_dashboard_panel.html",
             context=panels.dashboard_panel,
+            kept=True,
         )

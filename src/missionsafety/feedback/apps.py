@@ -25,6 +25,7 @@ class FeedbackConfig(AppConfig):
             order=40,
             template="feedback/_threads_panel.html",
             context=_deployment_panel,
+            kept=True,
         )
         # The same section in the deployment's risk picture (PDF).
         register_panel(
@@ -38,6 +39,7 @@ class FeedbackConfig(AppConfig):
             order=40,
             template="feedback/_threads_panel.html",
             context=_organisation_panel,
+            kept=True,
         )
         from missionsafety.feedback import panels
 
@@ -46,12 +48,14 @@ class FeedbackConfig(AppConfig):
             order=30,
             template="feedback/_threads_panel.html",
             context=panels.risk_panel,
+            kept=True,
         )
         register_panel(
             slot="dashboard",
             order=50,
             template="feedback/_threads_panel.html",
             context=panels.dashboard_panel,
+            kept=True,
         )
 
 

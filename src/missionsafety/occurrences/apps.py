@@ -22,6 +22,7 @@ class OccurrencesConfig(AppConfig):
             order=30,
             template="occurrences/_trend_panel.html",
             context=_deployment_panel,
+            kept=True,
         )
         # The same section in the deployment's risk picture (PDF).
         register_panel(
@@ -35,6 +36,7 @@ class OccurrencesConfig(AppConfig):
             order=30,
             template="occurrences/_trend_panel.html",
             context=_dashboard_panel,
+            kept=True,
         )
         # Reporting in two taps: at the top of the home and deployment pages.
         register_panel(
@@ -53,6 +55,7 @@ class OccurrencesConfig(AppConfig):
             order=20,
             template="occurrences/_risk_panel.html",
             context=panels.risk_panel,
+            kept=True,
         )
 
 

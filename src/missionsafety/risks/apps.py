@@ -27,12 +27,14 @@ class RisksConfig(AppConfig):
             order=10,
             template="risks/_deployment_panel.html",
             context=views.deployment_panel,
+            kept=True,
         )
         register_panel(
             slot="organisation",
             order=10,
             template="risks/_organisation_panel.html",
             context=views.organisation_panel,
+            kept=True,
         )
         for slot, order in (("deployment", 15), ("dashboard", 20)):
             register_panel(
@@ -40,6 +42,7 @@ class RisksConfig(AppConfig):
                 order=order,
                 template="risks/_trends_panel.html",
                 context=trends.trend_panel,
+                kept=True,
             )
         register_panel(
             slot="briefing",

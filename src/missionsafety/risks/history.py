@@ -24,12 +24,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 
 from missionsafety.audit.models import ChangeRecord
-from missionsafety.deployments.models import Deployment
+from missionsafety.deployments.versions import deployment_versions
 from missionsafety.risks.models import Assessment, Control, Risk, TrendSnapshot
 
 S = Risk.Status
@@ -199,27 +198,13 @@ def derive(ids: list[int], points: list[datetime.date]) -> dict[int, History]:
     return out
 
 
-def _versions(ids: Iterable[int] | Any) -> dict[int, int]:
-    """The sequence number of each deployment's last change record (0: none)."""
-    last = (
-        ChangeRecord.objects.filter(deployment_id=OuterRef("pk"))
-        .order_by("-seq")
-        .values("seq")[:1]
-    )
-    return dict(
-        Deployment.objects.filter(pk__in=ids)
-        .annotate(last=Coalesce(Subquery(last), Value(0)))
-        .values_list("pk", "last")
-    )
-
-
 def histories(
     deployments: Iterable[int] | Any, today: datetime.date | None = None
 ) -> list[History]:
     """The histories of the deployments (ids, or a query of ids) ending today:
     kept rows where nothing changed since, derived and kept for the others."""
     today = today or timezone.localdate()
-    versions = _versions(deployments)
+    versions = deployment_versions(deployments)
     found: list[History] = []
     stale = set(versions)
     for dep, seq, data in TrendSnapshot.objects.filter(

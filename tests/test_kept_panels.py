@@ -1,0 +1,138 @@
+"""Kept page panels: rendered once per version of what they show, never stale.
+
+A kept panel's HTML is used again only while the deployments the page shows,
+the changes outside any deployment, the day, the language and the reader's
+session are the same (``core.panels``, ``deployments.versions``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from missionsafety.deployments.versions import panel_version
+from missionsafety.organisations import services as org_services
+from missionsafety.risks.tests.factories import make_risk
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _keep_panels() -> Any:
+    cache.clear()
+    with override_settings(KEEP_PANELS=True):
+        yield
+    cache.clear()
+
+
+def _get(client: Any, url: str) -> tuple[str, int]:
+    """The page (without its per-request form tokens) and its queries."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    text = re.sub(
+        r'(csrfmiddlewaretoken" value="|CSRFToken": ")[^"]+',
+        r"\1",
+        response.content.decode(),
+    )
+    return text, len(queries)
+
+
+def _trends(text: str) -> str:
+    return text.split('id="trends"')[1].split("</section>")[0]
+
+
+def _english(client: Any) -> Any:
+    client.cookies.load({"missionsafety_language": "en"})
+    return client
+
+
+def test_a_deployment_page_is_rendered_again_only_when_the_deployment_changed(
+    world: Any, client_for: Any
+) -> None:
+    client = _english(client_for(world.bde13_safety))
+    url = reverse("deployments:detail", args=[world.dep.pk])
+    first, cold = _get(client, url)
+    again, warm = _get(client, url)
+    assert again == first
+    assert warm < cold - 8  # the kept panels' queries are not asked again
+    assert "No open risks in these weeks." in _trends(first)
+
+    # A change in another deployment: this page's panels still hold.
+    make_risk(
+        world,
+        title="Elders",
+        deployment=world.other,
+        actor=world.bde43_safety,
+        owner_party=world.other_party,
+    )
+    assert _get(client, url)[1] == warm
+
+    # A change in this deployment shows at once.
+    make_risk(world, title="Munitieopslag")
+    text, count = _get(client, url)
+    assert "not assessed" in _trends(text)
+    assert "No open risks in these weeks." not in _trends(text)
+    assert count > warm
+
+
+def test_each_reader_gets_panels_made_for_them_and_their_language(
+    world: Any, client_for: Any
+) -> None:
+    url = reverse("deployments:detail", args=[world.dep.pk])
+    officer = _english(client_for(world.bde13_safety))
+    assert "Ask a party" in _get(officer, url)[0]
+    # The viewer changes nothing: no button, though the officer's panel is kept.
+    viewer = _english(client_for(world.viewer))
+    assert "Ask a party" not in _get(viewer, url)[0]
+    officer.cookies.load({"missionsafety_language": "nl"})
+    text = _get(officer, url)[0]
+    assert "Open risico’s per restrisiconiveau" in _trends(text)
+    assert "Open risks per residual level" not in text
+
+
+def test_the_overview_follows_a_change_in_any_deployment_in_view(
+    world: Any, client_for: Any
+) -> None:
+    client = _english(client_for(world.jfc_safety))
+    url = reverse("reports:dashboard")
+    first, cold = _get(client, url)
+    assert "No open risks in these weeks." in _trends(first)
+    assert _get(client, url)[1] < cold
+    make_risk(world, title="Munitieopslag")
+    assert "not assessed" in _trends(_get(client, url)[0])
+
+
+def test_a_change_outside_any_deployment_changes_every_version(world: Any) -> None:
+    request = RequestFactory().get("/")
+    request.user = world.bde13_safety
+    request.session = type("S", (), {"session_key": "abc"})()
+    before = panel_version("deployment", request, world.dep)
+    assert panel_version("deployment", request, world.dep) == before
+    admin = get_user_model().objects.create_superuser("root", "r@example.org", "x")
+    org_services.organisation_update(
+        actor=admin, organisation=world.bde13, version=world.bde13.version, name="13e"
+    )
+    assert panel_version("deployment", request, world.dep) != before
+    # Without a session (an API client) nothing is kept.
+    request.session = type("S", (), {"session_key": None})()
+    assert panel_version("deployment", request, world.dep) is None
+
+
+def test_nothing_is_kept_when_switched_off(world: Any, client_for: Any) -> None:
+    client = client_for(world.bde13_safety)
+    url = reverse("deployments:detail", args=[world.dep.pk])
+    with override_settings(KEEP_PANELS=False):
+        _get(client, url)  # the session's and content types' first reads
+        every_time = _get(client, url)[1]
+        assert _get(client, url)[1] == every_time
+    assert _get(client, url)[1] > every_time  # kept: the first time, more
+    assert _get(client, url)[1] < every_time - 8
