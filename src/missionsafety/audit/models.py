@@ -103,6 +103,8 @@ class ChangeRecord(models.Model):
             # A deployment's records in order; its last one tells whether
             # what was derived from the deployment (risks.history) still holds.
             models.Index(fields=["deployment_id", "seq"], name="audit_dep_seq_idx"),
+            # A model's last record anywhere (kept panels' ``also``).
+            models.Index(fields=["content_type", "seq"], name="audit_type_seq_idx"),
             models.Index(
                 fields=["content_type", "object_id", "seq"], name="audit_obj_idx"
             ),

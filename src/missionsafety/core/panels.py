@@ -12,11 +12,13 @@ the context as ``panel``.
 
 A panel registered with ``kept=True`` is rendered once and its HTML kept (in
 the cache) under the page's *version* (``set_version_source``): the versions of
-the deployments the page shows, the day, the language and the reader's
-session, so it is used again only while none of that changed. Keep only panels
-whose content follows from those: no lessons of other deployments, no state
-that changes without a change record; and whose template uses nothing but
-``panel`` and what the context processors give. Slots in use:
+the deployments the page shows, the changes outside any deployment, the day,
+the language and the reader's session, so it is used again only while none of
+that changed; ``also`` names models whose change in any deployment the panel
+shows too (e.g. lessons of earlier rotations). Keep only panels whose content
+follows from those (no state that changes without a change record, such as a
+search index built afterwards) and whose template uses nothing but ``panel``
+and what the context processors give. Slots in use:
 
 - ``deployment``: the deployment page (obj: the Deployment)
 - ``briefing``: the deployment's risk picture PDF (obj: the Deployment)
@@ -49,11 +51,15 @@ class Panel:
     template: str
     context: Callable[[HttpRequest, Any], dict[str, Any] | None]
     kept: bool = False
+    # Models (app labels) whose change anywhere the kept panel also shows.
+    also: tuple[str, ...] = ()
 
 
 _panels: dict[tuple[str, str], Panel] = {}
 VersionSource = Callable[[str, HttpRequest, Any], str | None]
+ModelsVersion = Callable[[tuple[str, ...]], str]
 _version_source: list[VersionSource] = []
+_models_version: list[ModelsVersion] = []
 
 
 def register_panel(
@@ -63,14 +69,17 @@ def register_panel(
     template: str,
     context: Callable[[HttpRequest, Any], dict[str, Any] | None],
     kept: bool = False,
+    also: tuple[str, ...] = (),
 ) -> None:
-    _panels[(slot, template)] = Panel(slot, order, template, context, kept)
+    _panels[(slot, template)] = Panel(slot, order, template, context, kept, also)
 
 
-def set_version_source(source: VersionSource) -> None:
-    """The function that names a page's version for its kept panels (the
-    deployments app sets it: it knows how far each deployment has come)."""
+def set_version_source(source: VersionSource, models: ModelsVersion) -> None:
+    """The functions that name a page's version for its kept panels, and how
+    far some models have come anywhere (for ``also``); the deployments app
+    sets them: it knows how far each deployment has come."""
     _version_source[:] = [source]
+    _models_version[:] = [models]
 
 
 def _version(slot: str, request: HttpRequest, obj: Any) -> str | None:
@@ -85,7 +94,12 @@ def panels_for(slot: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]
         (p for p in _panels.values() if p.slot == slot), key=lambda p: p.order
     )
     version = _version(slot, request, obj) if any(p.kept for p in panels) else None
-    keys = {p.template: f"panel:{p.template}:{version}" for p in panels if p.kept}
+    keys = {
+        p.template: f"panel:{p.template}:{version}"
+        + (f":{_models_version[0](p.also)}" if p.also else "")
+        for p in panels
+        if p.kept and version is not None
+    }
     found = cache.get_many(list(keys.values())) if version is not None else {}
     fresh: dict[str, str] = {}
     rendered = []

@@ -14,9 +14,9 @@ class DeploymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from missionsafety.core.panels import register_panel, set_version_source
-        from missionsafety.deployments.versions import panel_version
+        from missionsafety.deployments.versions import models_version, panel_version
 
-        set_version_source(panel_version)
+        set_version_source(panel_version, models_version)
         # An organisation's page lists the deployments it takes part in.
         register_panel(
             slot="organisation",

@@ -13,6 +13,8 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -47,6 +49,23 @@ def shared_version() -> int:
         .first()
     )
     return seq or 0
+
+
+def models_version(labels: tuple[str, ...]) -> str:
+    """The last change record of each of these models (app labels), in any
+    deployment: one query, an index probe per model."""
+    types = ContentType.objects.get_for_models(*(apps.get_model(x) for x in labels))
+    last = (
+        ChangeRecord.objects.filter(content_type=OuterRef("pk"))
+        .order_by("-seq")
+        .values("seq")[:1]
+    )
+    found = dict(
+        ContentType.objects.filter(pk__in=[t.pk for t in types.values()])
+        .annotate(last=Coalesce(Subquery(last), Value(0)))
+        .values_list("pk", "last")
+    )
+    return "-".join(str(found.get(types_pk, 0)) for types_pk in sorted(found))
 
 
 def panel_version(slot: str, request: Any, obj: Any) -> str | None:

@@ -31,6 +31,9 @@ class LessonsConfig(AppConfig):
             order=60,
             template="lessons/_deployment_panel.html",
             context=_deployment_panel,
+            # Lessons of earlier rotations: any lesson, party or deployment.
+            kept=True,
+            also=("lessons.Lesson", "deployments.Party", "deployments.Deployment"),
         )
         register_panel(
             slot="field_actions",

@@ -184,3 +184,54 @@ def test_earlier_lessons_review(loop: Any, client_for: Any) -> None:
         .status_code
         == 404
     )
+
+
+def test_a_kept_lessons_panel_shows_a_new_lesson_of_an_earlier_rotation(
+    loop: Any, client_for: Any
+) -> None:
+    """The deployment page keeps its lessons panel, but a lesson made in
+    another (earlier) deployment shows at once."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from missionsafety.deployments.models import Party
+
+    from .conftest import make_earlier
+
+    w = loop.w
+    r = Party.PartyRole
+    earlier = make_earlier(
+        w,
+        "EFP-R9",
+        "Litouwen (Rukla)",
+        [(w.jfc, r.OPERATIONAL_COMMAND), (w.bde13, r.PARENT_BRIGADE)],
+    )
+
+    def lesson(title: str) -> None:
+        obs = services.observation_submit(
+            actor=w.bde13_safety,
+            deployment=earlier,
+            title=f"Waarneming {title}",
+            observation="Twee voertuigen gleden van de weg bij ijzel.",
+            source="aar",
+            releasability="parties",
+            discussion="d",
+            conclusion="c",
+            recommendation="r",
+        )
+        services.observation_transition(
+            actor=w.jfc_safety, observation=obs, to_status="verified"
+        )
+        obs.refresh_from_db()
+        services.lesson_create(actor=w.jfc_lessons, title=title, observations=[obs])
+
+    client = client_for(w.bde13_safety)
+    url = reverse("deployments:detail", kwargs={"pk": w.dep.pk})
+    cache.clear()
+    with override_settings(KEEP_PANELS=True):
+        lesson("Winterbanden")
+        assert "Winterbanden" in client.get(url).content.decode()
+        lesson("Sneeuwkettingen")
+        text = client.get(url).content.decode()
+    cache.clear()
+    assert "Winterbanden" in text and "Sneeuwkettingen" in text
