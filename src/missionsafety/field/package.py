@@ -50,38 +50,22 @@ EXPORT_PARTY_ROLES = ("deployed_unit", "parent_brigade")
 
 
 def may_export(user: Any, deployment: Any) -> bool:
-    """A safety officer of the deployed unit or its brigade (or an administrator)."""
-    from missionsafety.organisations.models import Membership, Organisation
+    """A safety officer of the deployed unit or its brigade, or of a unit below
+    them (or an administrator). No query: the user's memberships and the
+    deployment's parties are read once per request."""
+    from missionsafety.organisations.scope import current_memberships
 
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    orgs = list(
-        deployment.parties.filter(role__in=EXPORT_PARTY_ROLES).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    subtree = set(orgs)
-    frontier = set(orgs)
-    while frontier:
-        frontier = (
-            set(
-                Organisation.objects.filter(parent_id__in=frontier).values_list(
-                    "pk", flat=True
-                )
-            )
-            - subtree
-        )
-        subtree |= frontier
-    return (
-        Membership.objects.current()
-        .filter(
-            user=user,
-            organisation_id__in=subtree,
-            role__in=("safety_officer", "administrator"),
-        )
-        .exists()
+    orgs = {
+        p.organisation_id for p in deployment.party_list if p.role in EXPORT_PARTY_ROLES
+    }
+    return any(
+        m.role in ("safety_officer", "administrator")
+        and orgs.intersection(m.organisation.ancestor_ids)
+        for m in current_memberships(user)
     )
 
 

@@ -282,3 +282,18 @@ def test_sync_api_push_and_pull(conflicted: Any, client: Any) -> None:
     assert client.get(f"/api/v1/field/{field}/pull?after=1", **token).status_code == 204
     assert Risk.objects.get(title="Thuis").cause == "Hitte"
     del w
+
+
+def test_who_may_take_the_field_package(world: Any) -> None:
+    """The safety officers of the deployed unit and its brigade, and of units
+    below them; not those of the other parties, nor other roles."""
+    from missionsafety.field.package import may_export
+    from missionsafety.testing import make_user
+
+    w = world
+    coy_safety = make_user("coy.safety", w.coy, "safety_officer")
+    assert may_export(w.bde13_safety, w.dep)
+    assert may_export(coy_safety, w.dep)
+    assert not may_export(w.jfc_safety, w.dep)  # the operational command
+    assert not may_export(w.coy_commander, w.dep)
+    assert not may_export(w.bde43_safety, w.dep)
