@@ -25,6 +25,15 @@ class LessonsConfig(AppConfig):
             order=50,
             template="lessons/_risk_panel.html",
             context=_risk_panel,
+            # Suggestions from every deployment's lessons and observations (the
+            # search index is written in the same transaction as they are).
+            kept=True,
+            also=(
+                "lessons.Lesson",
+                "lessons.Observation",
+                "deployments.Party",
+                "deployments.Deployment",
+            ),
         )
         register_panel(
             slot="deployment",
