@@ -136,3 +136,65 @@ def test_nothing_is_kept_when_switched_off(world: Any, client_for: Any) -> None:
         assert _get(client, url)[1] == every_time
     assert _get(client, url)[1] > every_time  # kept: the first time, more
     assert _get(client, url)[1] < every_time - 8
+
+
+# -- kept pages (core.kept) ---------------------------------------------------
+
+
+def test_the_register_is_kept_until_its_deployment_changes(
+    world: Any, client_for: Any
+) -> None:
+    make_risk(world, title="Munitieopslag")
+    client = client_for(world.bde13_safety)
+    url = reverse("risks:register", args=[world.dep.pk])
+    first, cold = _get(client, url)
+    again, warm = _get(client, url)
+    assert again == first and "Munitieopslag" in first
+    assert warm < cold
+    # Another query string is another page; an HTMX request gets its part.
+    filtered = client.get(url, {"q": "Munitie"}, HTTP_HX_REQUEST="true")
+    assert "Munitieopslag" in filtered.content.decode()
+    assert "<html" not in filtered.content.decode()
+    assert (
+        "<html"
+        not in client.get(
+            url, {"q": "Munitie"}, HTTP_HX_REQUEST="true"
+        ).content.decode()
+    )
+    make_risk(world, title="Konvooi bij nacht")
+    assert "Konvooi bij nacht" in _get(client, url)[0]
+    assert "Konvooi bij nacht" in (
+        client.get(url, {"q": "nacht"}, HTTP_HX_REQUEST="true").content.decode()
+    )
+
+
+def test_a_kept_risk_page_still_shows_the_messages_of_the_moment(
+    world: Any, client_for: Any
+) -> None:
+    risk = make_risk(world, title="Munitieopslag")
+    client = _english(client_for(world.bde13_safety))
+    url = reverse("risks:detail", args=[risk.pk])
+    _get(client, url)
+    _get(client, url)  # kept now
+    # A move the risk cannot make: nothing changes, the refusal is shown.
+    response = client.post(
+        reverse("risks:status", args=[risk.pk]), {"to_status": "accepted"}, follow=True
+    )
+    text = response.content.decode()
+    assert 'class="messages"' in text and "Munitieopslag" in text
+    assert 'class="messages"' not in _get(client, url)[0]  # shown once
+
+
+def test_awaiting_my_decision_follows_a_risk_put_to_a_decision(
+    world: Any, client_for: Any
+) -> None:
+    from missionsafety.risks.tests.factories import assess
+
+    client = _english(client_for(world.jfc_commander))
+    url = reverse("risks:awaiting")
+    before = _get(client, url)[0]
+    assert "Munitieopslag" not in before
+    assert _get(client, url)[0] == before
+    risk = make_risk(world, title="Munitieopslag")
+    assess(world, risk, residual=("C", "I"))  # high: NLD JFC decides
+    assert "Munitieopslag" in _get(client, url)[0]

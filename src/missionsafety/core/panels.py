@@ -88,6 +88,27 @@ def _version(slot: str, request: HttpRequest, obj: Any) -> str | None:
     return _version_source[0](slot, request, obj)
 
 
+def slot_also(slot: str) -> tuple[str, ...]:
+    """The ``also`` models of a slot's kept panels: what a kept page showing
+    them depends on besides its deployments."""
+    found: set[str] = set()
+    for panel in _panels.values():
+        if panel.slot == slot:
+            found.update(panel.also)
+    return tuple(sorted(found))
+
+
+def page_version(
+    slot: str, request: HttpRequest, obj: Any, also: tuple[str, ...] = ()
+) -> str | None:
+    """The version of a page that shows ``slot``'s deployments (and ``also``
+    models anywhere); ``None`` when nothing may be kept (see ``core.kept``)."""
+    version = _version(slot, request, obj)
+    if version is None or not also:
+        return version
+    return f"{version}:{_models_version[0](also)}"
+
+
 def panels_for(slot: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
     """The panels of a slot with their context, for ``{% include %}`` in order."""
     panels = sorted(

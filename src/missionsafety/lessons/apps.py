@@ -28,12 +28,7 @@ class LessonsConfig(AppConfig):
             # Suggestions from every deployment's lessons and observations (the
             # search index is written in the same transaction as they are).
             kept=True,
-            also=(
-                "lessons.Lesson",
-                "lessons.Observation",
-                "deployments.Party",
-                "deployments.Deployment",
-            ),
+            also=LESSON_SOURCES,
         )
         register_panel(
             slot="deployment",
@@ -81,6 +76,15 @@ def _risk_new_panel(request: Any, deployment: Any) -> dict[str, Any] | None:
         categories=[c for c in request.GET.getlist("category")[:5] if c],
     )
     return {"hits": hits, "labels": _labels(), "deployment": deployment}
+
+
+# What suggestions and earlier lessons are drawn from, in every deployment.
+LESSON_SOURCES = (
+    "lessons.Lesson",
+    "lessons.Observation",
+    "deployments.Party",
+    "deployments.Deployment",
+)
 
 
 def _risk_panel(request: Any, risk: Any) -> dict[str, Any] | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from missionsafety.core.kept import render_kept
 from missionsafety.core.panels import panels_for
 from missionsafety.core.selectors import paginate
 from missionsafety.core.text import attachment_disposition
@@ -16,23 +18,30 @@ from missionsafety.reports import briefing, selectors
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     include_closed = request.GET.get("closed") == "1"
-    page = paginate(
-        selectors.overview_deployments(
-            user=request.user, include_closed=include_closed
-        ),
-        request.GET.get("page"),
-    )
-    rows = selectors.overview_rows(deployments=list(page.object_list))
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
+
+    def context() -> dict[str, Any]:
+        page = paginate(
+            selectors.overview_deployments(
+                user=request.user, include_closed=include_closed
+            ),
+            request.GET.get("page"),
+        )
+        return {
             "page": page,
-            "rows": rows,
+            "rows": selectors.overview_rows(deployments=list(page.object_list)),
             "include_closed": include_closed,
             "expiring_days": selectors.EXPIRING_DAYS,
             "panels": panels_for("dashboard", request, None),
-        },
+        }
+
+    # Kept per version of every deployment the reader sees.
+    return render_kept(
+        request,
+        "reports/dashboard.html",
+        context,
+        slot="dashboard",
+        obj=None,
+        panels=True,
     )
 
 

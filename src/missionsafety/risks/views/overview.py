@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from missionsafety.core.kept import render_kept
 from missionsafety.organisations.scope import is_read_only
 from missionsafety.risks import selectors
 from missionsafety.risks.views.common import _for_display
@@ -15,13 +16,15 @@ from missionsafety.risks.views.common import _for_display
 
 @login_required
 def awaiting(request: HttpRequest) -> HttpResponse:
-    found = selectors.awaiting_for(user=request.user)
-    if found["expired"]:
-        _for_display(found["expired"])
-    return render(
-        request,
-        "risks/awaiting.html",
-        {**found, "shown": selectors.awaiting.AWAITING_SHOWN},
+    def context() -> dict[str, Any]:
+        found = selectors.awaiting_for(user=request.user)
+        if found["expired"]:
+            _for_display(found["expired"])
+        return {**found, "shown": selectors.awaiting.AWAITING_SHOWN}
+
+    # Kept per version of every deployment the commander sees.
+    return render_kept(
+        request, "risks/awaiting.html", context, slot="dashboard", obj=None
     )
 
 

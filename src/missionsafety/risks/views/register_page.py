@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from missionsafety.core.kept import render_kept
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import AuthedRequest, render_page
+from missionsafety.core.views import AuthedRequest
 from missionsafety.deployments.models import Phase
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.deployments.visibility import can
@@ -50,27 +53,26 @@ def _filter_params(filters: selectors.RegisterFilters) -> list[tuple[str, str]]:
 def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     filters = selectors.RegisterFilters.from_params(request.GET)
-    page = paginate(
-        selectors.register(
-            user=request.user, deployment=deployment, filters=filters
-        ).only(*REGISTER_COLUMNS),
-        request.GET.get("page"),
-    )
-    page.object_list = _for_display(selectors.with_control_counts(page.object_list))
-    matrix = authority.matrix_of(deployment)
-    stats = selectors.register_stats(user=request.user, deployment=deployment)
-    counts = selectors.heatmap_counts(
-        user=request.user, deployment=deployment, stats=stats
-    )
-    params = request.GET.copy()
-    for key in ("cell", "page"):
-        params.pop(key, None)
-    base = reverse("risks:register", args=[deployment.pk])
-    link = f"{base}?{params.urlencode()}&" if params else f"{base}?"
-    return render_page(
-        request,
-        "risks/register.html",
-        {
+
+    def context() -> dict[str, Any]:
+        page = paginate(
+            selectors.register(
+                user=request.user, deployment=deployment, filters=filters
+            ).only(*REGISTER_COLUMNS),
+            request.GET.get("page"),
+        )
+        page.object_list = _for_display(selectors.with_control_counts(page.object_list))
+        matrix = authority.matrix_of(deployment)
+        stats = selectors.register_stats(user=request.user, deployment=deployment)
+        counts = selectors.heatmap_counts(
+            user=request.user, deployment=deployment, stats=stats
+        )
+        params = request.GET.copy()
+        for key in ("cell", "page"):
+            params.pop(key, None)
+        base = reverse("risks:register", args=[deployment.pk])
+        link = f"{base}?{params.urlencode()}&" if params else f"{base}?"
+        return {
             "deployment": deployment,
             "page": page,
             "filters": filters,
@@ -100,6 +102,14 @@ def register(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "bulk_actions": list(services.bulk.ACTIONS.items()),
             "bulk_filters": _filter_params(filters),
-        },
+        }
+
+    # The register follows only from the deployment's data: kept per version.
+    return render_kept(
+        request,
+        "risks/register.html",
+        context,
+        slot="deployment",
+        obj=deployment,
         partial="results",
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import ConflictError, NotAllowed
+from missionsafety.core.kept import render_kept
 from missionsafety.core.panels import panels_for
 from missionsafety.core.views import (
     AuthedRequest,
@@ -186,7 +187,15 @@ def _status_actions(risk: Risk) -> list[tuple[str, str]]:
 @login_required
 def risk_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     risk = selectors.risk_get(user=request.user, pk=pk)
-    return render(request, "risks/detail.html", _risk_context(request, risk))
+    # Kept per version of the risk's deployment and of what its panels show.
+    return render_kept(
+        request,
+        "risks/detail.html",
+        lambda: _risk_context(request, risk),
+        slot="risk",
+        obj=risk,
+        panels=True,
+    )
 
 
 @login_required
