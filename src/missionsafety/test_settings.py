@@ -22,6 +22,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
 LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # type: ignore[index]  # noqa: F405
-KEEP_PANELS = (
-    False  # tests see every panel rendered; tests/test_kept_panels.py keeps them
-)
+# Tests see every panel and page rendered (tests/test_kept_panels.py keeps
+# them); KEEP_PANELS=1 runs the whole suite with kept panels and pages.
+KEEP_PANELS = os.environ.get("KEEP_PANELS") == "1"
