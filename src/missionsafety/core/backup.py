@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections
 
 FORMAT = "missionsafety-backup/1"
@@ -231,6 +232,9 @@ def restore(source: Path) -> dict[str, Any]:
     if (source / "media").is_dir():
         shutil.copytree(source / "media", media, dirs_exist_ok=True)
     _restore_keys(source)
+    # Kept panels and pages name the change records' sequence numbers, which a
+    # restore takes back: what was kept from after the backup must go.
+    cache.clear()
     return manifest
 
 
