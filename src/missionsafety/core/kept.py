@@ -44,11 +44,13 @@ def render_kept(
     obj: Any,
     partial: str | None = None,
     panels: bool = False,
+    also: tuple[str, ...] = (),
 ) -> HttpResponse:
     """``render_page`` for a GET whose content may be kept; ``context`` is
     called only when the page is rendered. ``panels``: the page shows the
-    slot's panels, so it depends on their ``also`` models too."""
-    also = slot_also(slot) if panels else ()
+    slot's panels, so it depends on their ``also`` models too; ``also``:
+    models whose change in any deployment the page shows."""
+    also = tuple(sorted({*also, *(slot_also(slot) if panels else ())}))
     version = (
         page_version(slot, request, obj, also) if request.method == "GET" else None
     )

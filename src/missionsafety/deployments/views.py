@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missionsafety.core.exceptions import NotAllowed
+from missionsafety.core.kept import render_kept
 from missionsafety.core.panels import panels_for
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import AuthedRequest, render_page, run_service
+from missionsafety.core.views import AuthedRequest, run_service
 from missionsafety.deployments import services
 from missionsafety.deployments.forms import (
     ContactForm,
@@ -43,25 +44,33 @@ def my_deployments(request: AuthedRequest) -> HttpResponse:
     if phase not in Phase.values:
         phase = None
     q = request.GET.get("q", "")[:100]
-    page = paginate(
-        deployment_list(user=request.user, phase=phase, q=q), request.GET.get("page")
-    )
-    # Reporting in two taps: the deployments this user is out on come first.
-    field = [
-        {"deployment": d, "actions": panels_for("field_actions", request, d)}
-        for d in field_deployments(user=request.user, limit=3)
-    ]
-    return render_page(
-        request,
-        "deployments/list.html",
-        {
+
+    def context() -> dict[str, Any]:
+        page = paginate(
+            deployment_list(user=request.user, phase=phase, q=q),
+            request.GET.get("page"),
+        )
+        # Reporting in two taps: the deployments this user is out on come first.
+        field = [
+            {"deployment": d, "actions": panels_for("field_actions", request, d)}
+            for d in field_deployments(user=request.user, limit=3)
+        ]
+        return {
             "field": [f for f in field if f["actions"]],
             "page": page,
             "phase": phase,
             "q": q,
             "phases": Phase.choices,
             "can_create": not is_read_only(request.user),
-        },
+        }
+
+    # Kept per version of every deployment the reader sees.
+    return render_kept(
+        request,
+        "deployments/list.html",
+        context,
+        slot="dashboard",
+        obj=None,
         partial="results",
     )
 

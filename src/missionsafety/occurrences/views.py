@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from missionsafety.core.kept import render_kept
 from missionsafety.core.uploads import attachment_response
 from missionsafety.core.views import (
     AuthedRequest,
-    render_page,
     run_service,
     run_service_with_messages,
 )
@@ -74,16 +74,35 @@ def _list_context(request: HttpRequest, deployment: Any = None) -> dict[str, Any
 @login_required
 def occurrence_mine(request: HttpRequest) -> HttpResponse:
     """Occurrences across every deployment the user may see."""
-    context = _list_context(request)
-    return render_page(request, "occurrences/list.html", context, partial="results")
+    # Kept per version of every deployment the reader sees.
+    return render_kept(
+        request,
+        "occurrences/list.html",
+        lambda: _list_context(request),
+        slot="dashboard",
+        obj=None,
+        partial="results",
+    )
 
 
 @login_required
 def occurrence_list_view(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
-    context = _list_context(request, deployment)
-    context["can_report"] = can(request.user, deployment, *REPORTING_ROLES)
-    return render_page(request, "occurrences/list.html", context, partial="results")
+
+    def context() -> dict[str, Any]:
+        found = _list_context(request, deployment)
+        found["can_report"] = can(request.user, deployment, *REPORTING_ROLES)
+        return found
+
+    # Kept per version of the deployment.
+    return render_kept(
+        request,
+        "occurrences/list.html",
+        context,
+        slot="deployment",
+        obj=deployment,
+        partial="results",
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from missionsafety.core.kept import render_kept
 from missionsafety.core.panels import panels_for
 from missionsafety.core.views import AuthedRequest
 from missionsafety.organisations import services
@@ -28,30 +29,38 @@ from missionsafety.organisations.selectors import (
 @login_required
 def tree(request: AuthedRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
-    return render(
+
+    # Kept per version of the organisations (and of what the reader sees).
+    return render_kept(
         request,
         "organisations/tree.html",
-        {
+        lambda: {
             "organisations": organisation_tree(
                 user=request.user, include_archived=show_archived
             ),
             "show_archived": show_archived,
         },
+        slot="dashboard",
+        obj=None,
     )
 
 
 @login_required
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     organisation = organisation_get(user=request.user, pk=pk)
-    return render(
+    # Kept per version of what the reader sees and of the panels' sources.
+    return render_kept(
         request,
         "organisations/detail.html",
-        {
+        lambda: {
             "organisation": organisation,
             "members": organisation_members(organisation=organisation),
             "children": organisation.children.order_by("short_name"),
             "panels": panels_for("organisation", request, organisation),
         },
+        slot="organisation",
+        obj=organisation,
+        panels=True,
     )
 
 

@@ -87,6 +87,8 @@ class Options:
     workers: int = 2
     only: str = ""
     postgres_url: str | None = None
+    # A PostgreSQL database of the same scale and seed to copy, not generate.
+    postgres_template: str | None = None
     cache_dir: Path | None = None
     # Application servers (each with ``workers`` workers) and a streaming
     # replica of the PostgreSQL primary that GET requests read from.
@@ -143,7 +145,9 @@ def _prepare(
     server = options.postgres_url
     if server is None and os.environ.get("DATABASE_URL", "").startswith("postgres"):
         server = os.environ["DATABASE_URL"]
-    db = prepare_postgres(options.scale, options.seed, work, server, out)
+    db = prepare_postgres(
+        options.scale, options.seed, work, server, out, options.postgres_template
+    )
     return db, base_env(work, db.url)
 
 

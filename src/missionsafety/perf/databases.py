@@ -154,7 +154,12 @@ def _with_db(url: str, name: str) -> str:
 
 
 def prepare_postgres(
-    scale: float, seed: int, work: Path, server_url: str | None, out: Out
+    scale: float,
+    seed: int,
+    work: Path,
+    server_url: str | None,
+    out: Out,
+    template: str | None = None,
 ) -> PreparedDatabase:
     import psycopg
 
@@ -167,13 +172,21 @@ def prepare_postgres(
     conninfo = _with_db(server_url, "postgres")
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if template:
+            # A data set generated earlier (same scale and seed), copied.
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
 
     def drop() -> None:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     cleanup.insert(0, drop)
+    if template:
+        out(f"  postgres: copied database {template} into {name}, migrating")
+        manage(["migrate", "--noinput", "-v0"], base_env(work, url))
+        return PreparedDatabase("postgres", url, 0.0, True, cleanup)
     out(f"  postgres: generating scale {scale} into database {name}")
     try:
         seconds = _generate(base_env(work, url), scale, seed, out)

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missionsafety.audit.presentation import reference_link
+from missionsafety.core.kept import render_kept
 from missionsafety.core.selectors import paginate
-from missionsafety.core.views import AuthedRequest, render_page, run_service
+from missionsafety.core.views import AuthedRequest, run_service
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.deployments.visibility import can
 from missionsafety.evaluations import selectors, services
@@ -34,16 +35,14 @@ from missionsafety.evaluations.views.common import _flash_errors, _post_form_act
 def deployment_evaluations(request: AuthedRequest, deployment_pk: int) -> HttpResponse:
     deployment = deployment_get(user=request.user, pk=deployment_pk)
     show = request.GET.get("show", "")
-    qs = selectors.evaluation_list(
-        user=request.user, deployment=deployment, timeliness=show
-    )
-    page = paginate(qs, request.GET.get("page"))
-    return render_page(
-        request,
-        "evaluations/list.html",
-        {
+
+    def context() -> dict[str, Any]:
+        qs = selectors.evaluation_list(
+            user=request.user, deployment=deployment, timeliness=show
+        )
+        return {
             "deployment": deployment,
-            "page": page,
+            "page": paginate(qs, request.GET.get("page")),
             "show": show,
             "counts": selectors.compliance(
                 selectors.evaluation_list(user=request.user, deployment=deployment)
@@ -55,7 +54,15 @@ def deployment_evaluations(request: AuthedRequest, deployment_pk: int) -> HttpRe
                 ("skipped", _("skipped")),
             ],
             "can_plan": can(request.user, deployment, *services.EVALUATION_ROLES),
-        },
+        }
+
+    # Kept per version of the deployment.
+    return render_kept(
+        request,
+        "evaluations/list.html",
+        context,
+        slot="deployment",
+        obj=deployment,
         partial="results",
     )
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from missionsafety.core.kept import render_kept
 from missionsafety.core.selectors import paginate
 from missionsafety.core.views import run_service
 from missionsafety.deployments.selectors import deployment_get
@@ -52,10 +55,15 @@ def gate(request: HttpRequest, deployment_pk: int) -> HttpResponse:
 
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
-    rows = selectors.compliance_by_deployment(user=request.user)
-    page = paginate(rows, request.GET.get("page"))
-    return render(
-        request,
-        "evaluations/compliance.html",
-        {"page": page, "totals": selectors.totals(rows), "timeliness": TIMELINESS},
+    def context() -> dict[str, Any]:
+        rows = selectors.compliance_by_deployment(user=request.user)
+        return {
+            "page": paginate(rows, request.GET.get("page")),
+            "totals": selectors.totals(rows),
+            "timeliness": TIMELINESS,
+        }
+
+    # Kept per version of every deployment the reader sees.
+    return render_kept(
+        request, "evaluations/compliance.html", context, slot="dashboard", obj=None
     )

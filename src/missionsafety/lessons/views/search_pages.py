@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from missionsafety.core.views import render_page
+from missionsafety.core.kept import render_kept
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.lessons import search, selectors
+from missionsafety.lessons.apps import LESSON_SOURCES
 from missionsafety.lessons.models import Kind, Lesson, Observation
 from missionsafety.lessons.views.common import _int
 from missionsafety.risks.models import HazardCategory
@@ -20,18 +23,28 @@ def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:300]
     filters = search.Filters.from_params(request.GET)
     page = _int(request.GET.get("page")) or 1
-    results = search.run_search(user=request.user, q=q, filters=filters, page=page)
-    return render_page(
-        request,
-        "lessons/search.html",
-        {
+
+    def context() -> dict[str, Any]:
+        return {
             "q": q,
             "filters": filters,
-            "results": results,
+            "results": search.run_search(
+                user=request.user, q=q, filters=filters, page=page
+            ),
             "kinds": Kind.choices,
             "labels": _labels(),
-        },
+        }
+
+    # Kept per version of every lesson, observation, party and deployment
+    # (the index is written with them) and of what the reader sees.
+    return render_kept(
+        request,
+        "lessons/search.html",
+        context,
+        slot="dashboard",
+        obj=None,
         partial="results",
+        also=LESSON_SOURCES,
     )
 
 

@@ -45,6 +45,12 @@ class Command(BaseCommand):
             "(default: DATABASE_URL if PostgreSQL, else a throwaway cluster).",
         )
         parser.add_argument(
+            "--postgres-template",
+            default=None,
+            help="Copy this database on the PostgreSQL server (generated earlier "
+            "at the same scale and seed) instead of generating.",
+        )
+        parser.add_argument(
             "--servers",
             type=int,
             default=1,
@@ -108,6 +114,7 @@ class Command(BaseCommand):
             workers=o["workers"],
             only=o["only"],
             postgres_url=o["postgres_url"],
+            postgres_template=o["postgres_template"],
             cache_dir=o["cache_dir"],
             servers=o["servers"],
             replica=o["replica"],
