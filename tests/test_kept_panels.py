@@ -198,3 +198,44 @@ def test_awaiting_my_decision_follows_a_risk_put_to_a_decision(
     risk = make_risk(world, title="Munitieopslag")
     assess(world, risk, residual=("C", "I"))  # high: NLD JFC decides
     assert "Munitieopslag" in _get(client, url)[0]
+
+
+def test_kept_search_results_and_home_follow_what_is_new(
+    world: Any, client_for: Any
+) -> None:
+    from missionsafety.deployments import services as dep_services
+    from missionsafety.deployments.models import Party
+    from missionsafety.lessons import services as lesson_services
+
+    client = client_for(world.bde13_safety)
+    search = reverse("lessons:search") + "?q=insuline"
+    assert "Insuline te warm" not in _get(client, search)[0]
+    assert "Insuline te warm" not in _get(client, search)[0]  # kept
+    lesson_services.observation_submit(
+        actor=world.coy_leader,
+        deployment=world.dep,
+        title="Insuline te warm",
+        observation="Insuline werd te warm bewaard in de post.",
+        source="review",
+        discussion="d",
+        conclusion="c",
+        recommendation="r",
+    )
+    assert "Insuline te warm" in _get(client, search)[0]
+
+    home = reverse("home")
+    assert "UNIFIL-9" not in _get(client, home)[0]
+    _get(client, home)  # kept
+    dep_services.deployment_create(
+        actor=world.jfc_safety,
+        name="UNIFIL rotatie 9",
+        code="UNIFIL-9",
+        theatre="Libanon",
+        start_date=world.today,
+        end_date=world.today,
+        parties=[
+            (world.jfc, Party.PartyRole.OPERATIONAL_COMMAND),
+            (world.bde13, Party.PartyRole.PARENT_BRIGADE),
+        ],
+    )
+    assert "UNIFIL-9" in _get(client, home)[0]
