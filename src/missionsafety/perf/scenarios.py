@@ -11,7 +11,9 @@ Targets (``t``) come from ``bench.probe_targets()``: ``deployment`` (the
 largest register of a deployment that runs now), ``deployment_typical``
 (a median one), ``organisation`` (its parent brigade), ``risk`` (an assessed
 risk of it), ``assessment``, ``party``, ``write_risks`` (open assessed risks of
-it, those awaiting a decision first); personas are usernames by role.
+it, those awaiting a decision first); personas are usernames by role
+(``line_commander``: the deployed unit's, who decides in the deployment
+phases).
 
 A write names, with ``each``, what the i-th request acts on: concurrent
 requests then change different rows (their own risk, their own monthly count
@@ -182,7 +184,7 @@ scenario(
     "write: decision",
     "api:create_decision",
     kwargs=lambda t: {"risk_id": t["risk"]},
-    persona="commander",
+    persona="line_commander",
     method="POST",
     each=own_risk,
     setup=lambda t, i: (

@@ -61,6 +61,11 @@ def probe_targets() -> dict[str, Any]:
             "commander": member("commander", organisation_id=brigade)
             or member("commander", organisation_id__in=party_orgs)
             or fallback,
+            # In the deployment phases the operational line decides: the
+            # deployed unit's commander holds (or escalates) a decision.
+            "line_commander": member("commander", organisation_id=battalion)
+            or member("commander", organisation_id__in=party_orgs)
+            or fallback,
             "company": member("contributor", organisation__parent_id=battalion)
             or member("contributor", organisation_id=battalion)
             or fallback,
