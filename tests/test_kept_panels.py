@@ -65,6 +65,10 @@ def test_a_deployment_page_is_rendered_again_only_when_the_deployment_changed(
     assert again == first
     assert warm < cold - 8  # the kept panels' queries are not asked again
     assert "No open risks in these weeks." in _trends(first)
+    # The keys name the reader's session only hashed.
+    session = client.session.session_key
+    assert session and not any(session in key for key in cache._cache)  # type: ignore[attr-defined]
+    assert any(":panel:" in key for key in cache._cache)  # type: ignore[attr-defined]
 
     # A change in another deployment: this page's panels still hold.
     make_risk(

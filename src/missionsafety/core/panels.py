@@ -30,6 +30,7 @@ and what the context processors give. Slots in use:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -115,9 +116,14 @@ def panels_for(slot: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]
         (p for p in _panels.values() if p.slot == slot), key=lambda p: p.order
     )
     version = _version(slot, request, obj) if any(p.kept for p in panels) else None
+    # Hashed: the version names the reader's session, which must not be
+    # readable from a shared cache's keys.
     keys = {
-        p.template: f"panel:{p.template}:{version}"
-        + (f":{_models_version[0](p.also)}" if p.also else "")
+        p.template: "panel:"
+        + hashlib.sha256(
+            f"{p.template}:{version}:"
+            f"{_models_version[0](p.also) if p.also else ''}".encode()
+        ).hexdigest()
         for p in panels
         if p.kept and version is not None
     }
