@@ -30,21 +30,38 @@ def send_notification_mail(notification_id: int) -> str:
 
 
 @task()
+def send_notification_mails(notification_ids: list[int]) -> list[str]:
+    """Send the e-mail of several notifications made by one change (one task
+    for all of them: one row in the queue, not one per recipient); each is
+    recorded and retried on its own."""
+    outcomes = []
+    for pk in notification_ids:
+        try:
+            outcomes.append(deliver_mail(pk))
+        except Exception:  # recorded as pending: ``remind`` retries it
+            log.exception("mail of notification %s failed", pk)
+            outcomes.append("error")
+    return outcomes
+
+
+@task()
 def retry_failed_mail() -> dict[str, int]:
     return retry_mail()
 
 
 def enqueue_mail(ids: list[int], *, run_after: datetime.datetime | None = None) -> None:
-    task = send_notification_mail
+    """Queue the e-mail of these notifications: one task for all of them."""
+    if not ids:
+        return
+    task = send_notification_mails
     if run_after is not None:
         if not task.get_backend().supports_defer:
             return  # no delayed retries here: ``remind`` retries failed mail
         task = task.using(run_after=run_after)
-    for pk in ids:
-        try:
-            task.enqueue(pk)
-        except Exception:  # the queue is down: remind retries pending mail
-            log.exception("could not enqueue mail for notification %s", pk)
+    try:
+        task.enqueue(list(ids))
+    except Exception:  # the queue is down: remind retries pending mail
+        log.exception("could not enqueue mail for notifications %s", ids)
 
 
 def _absolute(url: str) -> str:

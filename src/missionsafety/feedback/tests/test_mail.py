@@ -94,3 +94,26 @@ def test_worker_command_wraps_the_database_worker(monkeypatch: Any) -> None:
     call_command("worker", "--batch")
     assert calls[0][0] == "db_worker"
     assert calls[0][1]["batch"] is True
+
+
+def test_one_change_queues_one_task_for_all_its_mail(
+    world: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    """A change that notifies several people puts one row in the queue, not
+    one per recipient (each was a write of its own in the request)."""
+    from missionsafety.feedback import tasks
+
+    queued: list[list[int]] = []
+
+    class Queue:
+        def enqueue(self, ids: list[int]) -> None:
+            queued.append(ids)
+
+    monkeypatch.setattr(tasks, "send_notification_mails", Queue())
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(world)
+    assert len(queued) == 1
+    assert sorted(queued[0]) == sorted(
+        Notification.objects.values_list("pk", flat=True)
+    )
+    assert len(queued[0]) == 2
