@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,7 +134,9 @@ def _digest(record: ChangeRecord) -> str:
     return keyed_digest(digest_payload(record, _type_label(record.content_type_id)))
 
 
-@transaction.atomic
+# Without a savepoint of its own: a change record that cannot be written fails
+# the caller's whole transaction (a change must not commit without it).
+@transaction.atomic(savepoint=False)
 def record_change(
     *,
     actor: Any,
@@ -147,15 +149,19 @@ def record_change(
     """Append a change record to the chain, inside the caller's transaction."""
     # Bump the head first: on PostgreSQL this locks the row, on SQLite it takes
     # the write lock, so concurrent writers chain one after the other.
-    if not AuditHead.objects.filter(pk=1).update(last_seq=F("last_seq") + 1):
+    # One statement: the bumped number and the previous hash, returned.
+    head = _bump_head()
+    if head is None:
         _create_head()
-    head = AuditHead.objects.select_for_update().get(pk=1)
+        head = _bump_head(bump=False)
+    assert head is not None
+    last_seq, last_hash = head
     if deployment_id is None:
         deployment_id = _deployment_of(obj)
     is_user = actor is not None and getattr(actor, "pk", None) is not None
     now = timezone.now()
     record = ChangeRecord(
-        seq=head.last_seq,
+        seq=last_seq,
         # Stored as hashed: to the millisecond, which every move keeps.
         created_at=now.replace(microsecond=now.microsecond // 1000 * 1000),
         actor_id=actor.pk if is_user else None,
@@ -168,12 +174,25 @@ def record_change(
         before=to_json(before),
         after=to_json(after),
         request_id=current_request_id() if current_request_id() != "-" else "",
-        prev_hash=head.last_hash,
+        prev_hash=last_hash,
     )
     record.hash = _digest(record)
     record.save()
     AuditHead.objects.filter(pk=1).update(last_hash=record.hash)
     return record
+
+
+def _bump_head(*, bump: bool = True) -> tuple[int, str] | None:
+    """Add one to the head's number (locking the row until the transaction
+    ends) and return it with the previous record's hash; None: no head yet."""
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    change = "last_seq = last_seq + 1" if bump else "last_seq = last_seq"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {change} WHERE id = 1 RETURNING last_seq, last_hash"
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 def _create_head() -> None:
