@@ -83,10 +83,33 @@ def set_version_source(source: VersionSource, models: ModelsVersion) -> None:
     _models_version[:] = [models]
 
 
+# Versions asked once per request: a kept page and its panels share them.
+_MEMO = "_kept_versions"
+
+
+def _memo(request: HttpRequest) -> dict[Any, Any]:
+    memo = getattr(request, _MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(request, _MEMO, memo)
+    return memo
+
+
 def _version(slot: str, request: HttpRequest, obj: Any) -> str | None:
     if not _version_source or not getattr(settings, "KEEP_PANELS", True):
         return None
-    return _version_source[0](slot, request, obj)
+    key = (slot, getattr(obj, "pk", None))
+    memo = _memo(request)
+    if key not in memo:
+        memo[key] = _version_source[0](slot, request, obj)
+    return memo[key]
+
+
+def _also_version(request: HttpRequest, also: tuple[str, ...]) -> str:
+    memo = _memo(request)
+    if also not in memo:
+        memo[also] = _models_version[0](also)
+    return memo[also]
 
 
 def slot_also(slot: str) -> tuple[str, ...]:
@@ -107,7 +130,7 @@ def page_version(
     version = _version(slot, request, obj)
     if version is None or not also:
         return version
-    return f"{version}:{_models_version[0](also)}"
+    return f"{version}:{_also_version(request, also)}"
 
 
 def panels_for(slot: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
@@ -122,7 +145,7 @@ def panels_for(slot: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]
         p.template: "panel:"
         + hashlib.sha256(
             f"{p.template}:{version}:"
-            f"{_models_version[0](p.also) if p.also else ''}".encode()
+            f"{_also_version(request, p.also) if p.also else ''}".encode()
         ).hexdigest()
         for p in panels
         if p.kept and version is not None

@@ -24,17 +24,19 @@ from missionsafety.deployments.models import Deployment
 from missionsafety.deployments.visibility import visible_deployment_ids
 
 
+def _last_seq(**match: Any) -> Any:
+    """The sequence number of the last change record matching ``match`` (an
+    outer reference), 0 when there is none: an index probe."""
+    last = ChangeRecord.objects.filter(**match).order_by("-seq").values("seq")[:1]
+    return Coalesce(Subquery(last), Value(0))
+
+
 def deployment_versions(ids: Iterable[int] | Any) -> dict[int, int]:
     """The sequence number of each deployment's last change record (0: none);
     one query for any number of deployments (an index probe each)."""
-    last = (
-        ChangeRecord.objects.filter(deployment_id=OuterRef("pk"))
-        .order_by("-seq")
-        .values("seq")[:1]
-    )
     return dict(
         Deployment.objects.filter(pk__in=ids)
-        .annotate(last=Coalesce(Subquery(last), Value(0)))
+        .annotate(last=_last_seq(deployment_id=OuterRef("pk")))
         .values_list("pk", "last")
     )
 
@@ -55,17 +57,12 @@ def models_version(labels: tuple[str, ...]) -> str:
     """The last change record of each of these models (app labels), in any
     deployment: one query, an index probe per model."""
     types = ContentType.objects.get_for_models(*(apps.get_model(x) for x in labels))
-    last = (
-        ChangeRecord.objects.filter(content_type=OuterRef("pk"))
-        .order_by("-seq")
-        .values("seq")[:1]
-    )
     found = dict(
         ContentType.objects.filter(pk__in=[t.pk for t in types.values()])
-        .annotate(last=Coalesce(Subquery(last), Value(0)))
+        .annotate(last=_last_seq(content_type=OuterRef("pk")))
         .values_list("pk", "last")
     )
-    return "-".join(str(found.get(types_pk, 0)) for types_pk in sorted(found))
+    return "-".join(str(found[pk]) for pk in sorted(found))
 
 
 def panel_version(slot: str, request: Any, obj: Any) -> str | None:
