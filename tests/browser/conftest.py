@@ -94,7 +94,7 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
                 else None
             ),
         )
-        return page
+        return _Loaded(page)
 
     yield make
     for context in contexts:
@@ -102,6 +102,31 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     assert not violations, "Blocked by the Content-Security-Policy:\n" + "\n".join(
         violations
     )
+
+
+class _Loaded:
+    """A Playwright page whose locators are made once the current document has
+    loaded. A click on a link returns when the next page starts to arrive; read
+    at that moment, ``main`` may hold only the part parsed so far (a risk page's
+    heading without its tags). Everything else is the page itself."""
+
+    def __init__(self, page: Any) -> None:
+        self._page = page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+    def locator(self, *args: Any, **kwargs: Any) -> Any:
+        self._page.wait_for_load_state()
+        return self._page.locator(*args, **kwargs)
+
+    def get_by_role(self, *args: Any, **kwargs: Any) -> Any:
+        self._page.wait_for_load_state()
+        return self._page.get_by_role(*args, **kwargs)
+
+    def get_by_text(self, *args: Any, **kwargs: Any) -> Any:
+        self._page.wait_for_load_state()
+        return self._page.get_by_text(*args, **kwargs)
 
 
 @pytest.fixture
