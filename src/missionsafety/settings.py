@@ -173,6 +173,19 @@ if (
         "min_size": 1,
         "max_size": envint("DATABASE_POOL_SIZE", 0),
     }
+# PostgreSQL: parameters bound on the server, so that a statement asked again
+# on the same connection is prepared once and planned once (psycopg prepares it
+# from its DATABASE_PREPARE_THRESHOLD-th use; 0 switches this off).
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and envint("DATABASE_PREPARE_THRESHOLD", 2) > 0
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "server_side_binding": True,
+            "prepare_threshold": envint("DATABASE_PREPARE_THRESHOLD", 2),
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -202,6 +215,9 @@ for _number, _url in enumerate(envlist("DATABASE_REPLICA_URLS", []), start=1):
     )
     # A replica that does not answer is skipped after two seconds, not sixty.
     _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    for _option in ("server_side_binding", "prepare_threshold", "options"):
+        if _option in DATABASES["default"].get("OPTIONS", {}):
+            _replica["OPTIONS"][_option] = DATABASES["default"]["OPTIONS"][_option]
     if "pool" in DATABASES["default"].get("OPTIONS", {}):
         _replica["OPTIONS"]["pool"] = dict(DATABASES["default"]["OPTIONS"]["pool"])
     # Tests read the primary's test database through the replica alias.

@@ -26,6 +26,13 @@ Events in use (keyword arguments in brackets):
 - ``observation.submitted`` (observation, actor); ``lesson.transitioned`` (lesson, actor)
 - ``evaluation.scheduled`` / ``evaluation.held`` (evaluation, actor)
 - ``deployment.dates_changed`` (deployment, actor): start or end date changed
+
+A subscriber made with ``subscribe(..., background=True)`` (the notifications)
+runs in the task queue instead of in the request: the task is written in the
+publishing transaction (kept or rolled back with the change; the worker sees
+it once the change is committed) and carries the payload's objects as
+references, read again when it runs. Where the queue runs tasks at once (the
+test settings) it runs after the commit, as an inline subscriber does.
 """
 
 from __future__ import annotations
@@ -42,17 +49,27 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., None]
 _subscribers: dict[str, list[Handler]] = defaultdict(list)
+_background: set[Handler] = set()
 
 
-def subscribe(event: str, handler: Handler) -> None:
+def subscribe(event: str, handler: Handler, *, background: bool = False) -> None:
     if handler not in _subscribers[event]:
         _subscribers[event].append(handler)
+    if background:
+        _background.add(handler)
 
 
 def publish(event: str, **payload: Any) -> None:
-    """Call each subscriber once the current transaction commits."""
+    """Call each subscriber once the current transaction commits; queue the
+    background subscribers' work in it (one task for this event)."""
+    later = []
     for handler in list(_subscribers.get(event, [])):
-        transaction.on_commit(_guarded(event, handler, payload))
+        if handler in _background:
+            later.append(handler)
+        else:
+            transaction.on_commit(_guarded(event, handler, payload))
+    if later:
+        _queue(event, later, payload)
 
 
 def _guarded(
@@ -69,3 +86,112 @@ def _guarded(
                 raise
 
     return run
+
+
+def _path(handler: Handler) -> str:
+    return f"{handler.__module__}.{handler.__qualname__}"
+
+
+def _queue(event: str, handlers: list[Handler], payload: dict[str, Any]) -> None:
+    from missionsafety.core.tasks import run_subscribers
+
+    args = (event, [_path(h) for h in handlers], to_refs(payload))
+    if isinstance(run_subscribers.get_backend(), _database_backend()):
+        # A row in the publishing transaction: queued if and only if the
+        # change is committed.
+        run_subscribers.enqueue(*args)
+        return
+    transaction.on_commit(lambda: _run_queued(run_subscribers, args, handlers, payload))
+
+
+def _database_backend() -> type:
+    try:
+        from django_tasks_db import DatabaseBackend
+    except ImportError:  # pragma: no cover - installed with the project
+        return type(None)
+    return DatabaseBackend  # type: ignore[no-any-return]
+
+
+def _run_queued(
+    task: Any, args: tuple[Any, ...], handlers: list[Handler], payload: dict[str, Any]
+) -> None:
+    """After the commit, where the queue does not keep tasks in the database
+    (it runs them at once): enqueue now; a failure is the test's failure."""
+    try:
+        result = task.enqueue(*args)
+    except Exception:
+        log.exception("could not queue %s: its subscribers run here", args[0])
+        for handler in handlers:
+            _guarded(args[0], handler, payload)()
+        return
+    if settings.TESTING and str(getattr(result, "status", "")) == "FAILED":
+        errors = getattr(result, "errors", [])
+        detail = errors[-1].traceback if errors else ""
+        raise RuntimeError(f"subscribers of {args[0]} failed:\n{detail}")
+
+
+def run_queued(event: str, paths: list[str], refs: dict[str, Any]) -> list[str]:
+    """The worker's side: each named subscriber of the event, with the payload
+    read again. A subscriber that fails is logged; the others still run."""
+    by_path = {_path(h): h for h in _subscribers.get(event, [])}
+    try:
+        payload = from_refs(refs)
+    except LookupError as exc:  # an object gone since: nothing to tell
+        log.warning("subscribers of %s skipped: %s", event, exc)
+        return ["skipped"]
+    outcomes, failed = [], []
+    for path in paths:
+        handler = by_path.get(path)
+        if handler is None:
+            log.error("no subscriber %s for %s", path, event)
+            outcomes.append("unknown")
+            continue
+        try:
+            handler(**payload)
+            outcomes.append("done")
+        except Exception:
+            log.exception("handler %s for %s failed", path, event)
+            failed.append(path)
+            outcomes.append("failed")
+    if failed:
+        raise RuntimeError(f"subscribers of {event} failed: {', '.join(failed)}")
+    return outcomes
+
+
+_MODEL = "$model"
+
+
+def to_refs(value: Any) -> Any:
+    """The payload as JSON: model instances become references."""
+    from django.db.models import Model
+    from django.utils.functional import Promise
+
+    if isinstance(value, Model):
+        return {_MODEL: value._meta.label, "pk": value.pk}
+    if isinstance(value, dict):
+        return {str(k): to_refs(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_refs(v) for v in value]
+    if isinstance(value, Promise):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"an event payload cannot carry {type(value).__name__}")
+
+
+def from_refs(value: Any) -> Any:
+    """The payload again: references read from the database (LookupError for
+    an object that is gone)."""
+    from django.apps import apps
+
+    if isinstance(value, dict):
+        if _MODEL in value:
+            model = apps.get_model(value[_MODEL])
+            try:
+                return model._base_manager.get(pk=value["pk"])
+            except model.DoesNotExist as exc:
+                raise LookupError(f"{value[_MODEL]} {value['pk']}") from exc
+        return {k: from_refs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_refs(v) for v in value]
+    return value

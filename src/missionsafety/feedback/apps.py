@@ -18,7 +18,7 @@ class FeedbackConfig(AppConfig):
         from missionsafety.feedback.subjects import register_defaults
 
         for event, handler in SUBSCRIPTIONS.items():
-            subscribe(event, handler)
+            subscribe(event, handler, background=True)
         register_defaults()
         register_panel(
             slot="deployment",

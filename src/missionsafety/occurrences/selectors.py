@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from missionsafety.core.lookups import Moment
 from missionsafety.core.selectors import get_visible
 from missionsafety.deployments.visibility import visible_deployment_ids
 from missionsafety.occurrences.models import (
@@ -338,7 +339,7 @@ def occurrences_per_month_and_category(
     for _i in range(months - 1):
         month_keys.append((month_keys[-1] + datetime.timedelta(days=32)).replace(day=1))
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
-    qs = Occurrence.objects.visible_to(user).filter(occurred_at__gte=start)
+    qs = Occurrence.objects.visible_to(user).filter(occurred_at__gte=Moment(start))
     if deployment is not None:
         qs = qs.filter(deployment=deployment)
     counts: dict[tuple[datetime.date, int], int] = {}
