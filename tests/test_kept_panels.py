@@ -243,3 +243,61 @@ def test_kept_search_results_and_home_follow_what_is_new(
         ],
     )
     assert "UNIFIL-9" in _get(client, home)[0]
+
+
+def _answer(client: Any, url: str) -> tuple[Any, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return response.json(), len(queries)
+
+
+def test_the_api_register_is_answered_again_until_the_deployment_changes(
+    world: Any, client_for: Any, api_for: Any
+) -> None:
+    make_risk(world, title="Munitieopslag bij hoge temperaturen")
+    browser = client_for(world.bde13_safety)
+    url = f"/api/v1/deployments/{world.dep.pk}/risks?limit=10"
+    first, cold = _answer(browser, url)
+    again, warm = _answer(browser, url)
+    assert again == first
+    assert warm < cold  # neither read nor serialised again
+    assert [r["title"] for r in first["items"]] == ["Munitieopslag bij hoge temperaturen"]
+
+    # Another page of the same list is its own answer.
+    other, _ = _answer(browser, url + "&offset=1")
+    assert other["items"] == [] and other["count"] == 1
+
+    # A risk added through the API by a tool with a token shows at once.
+    created = api_for(world.bde13_safety).post(
+        f"/api/v1/deployments/{world.dep.pk}/risks",
+        {
+            "title": "Bevroren wegen",
+            "hazard": "IJzel op de aanvoerroute.",
+            "owner_party_id": world.party_bn.pk,
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    after, _ = _answer(browser, url)
+    assert sorted(r["title"] for r in after["items"]) == [
+        "Bevroren wegen",
+        "Munitieopslag bij hoge temperaturen",
+    ]
+
+
+def test_a_kept_api_answer_is_only_the_readers_own(
+    world: Any, client_for: Any, api_for: Any
+) -> None:
+    url = f"/api/v1/deployments/{world.dep.pk}/risks"
+    make_risk(world)
+    _answer(client_for(world.bde13_safety), url)
+    # Someone of another brigade, not a party to this deployment: still 404.
+    assert client_for(world.bde43_safety).get(url).status_code == 404
+    # A token is answered afresh, with its own user's rights.
+    assert api_for(world.bde43_safety).get(url).status_code == 404
+    token = api_for(world.bde13_safety)
+    for _i in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert token.get(url).status_code == 200
+        assert any('FROM "risks_risk"' in q["sql"] for q in queries.captured_queries)

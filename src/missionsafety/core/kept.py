@@ -8,12 +8,16 @@ markers of ``base.html``) under the page's version and its full path; while
 nothing it shows has changed, the same content is put in a freshly rendered
 frame (header, unread count, messages, language menu). A POST, a page without
 a version (no session) or an answer other than 200 is never kept.
+
+``kept_answer`` does the same for an API read's whole JSON answer.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -25,6 +29,14 @@ from missionsafety.core.views import is_htmx, render_page
 
 CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
 TITLE_START, TITLE_END = "<title>", " · Mission Safety</title>"
+
+
+@dataclass(frozen=True)
+class Id:
+    """An object named by its key alone: enough for a slot's version (a
+    deployment's is the number of its last change record)."""
+
+    pk: Any
 
 
 def _between(text: str, start: str, end: str) -> str | None:
@@ -80,3 +92,50 @@ def render_kept(
     if title is not None and content is not None:
         cache.set(key, {"title": title, "content": content}, KEEP_SECONDS)
     return response
+
+
+def kept_answer(
+    slot: str, obj: Callable[..., Any], also: tuple[str, ...] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view decorator for an API read (with ninja's ``decorate_view``): a GET
+    answered 200 to a signed-in browser is kept under the version of what it
+    shows (``obj(**url_kwargs)`` names the slot's object) and its full path;
+    while nothing it shows has changed the same JSON is answered without
+    reading or serialising it again. A request with a token (no session), any
+    other method or answer is answered afresh."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = getattr(request, "user", None)
+            if (
+                request.method != "GET"
+                or "Authorization" in request.headers
+                or user is None
+                or not user.is_authenticated
+            ):
+                return view(request, *args, **kwargs)
+            version = page_version(slot, request, obj(**kwargs), also)
+            if version is None:
+                return view(request, *args, **kwargs)
+            key = (
+                "answer:"
+                + hashlib.sha256(
+                    f"{request.get_full_path()}|{version}".encode()
+                ).hexdigest()
+            )
+            kept = cache.get(key)
+            if kept is not None:
+                return HttpResponse(kept["body"], content_type=kept["type"])
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                cache.set(
+                    key,
+                    {"body": response.content, "type": response["Content-Type"]},
+                    KEEP_SECONDS,
+                )
+            return response
+
+        return wrapped
+
+    return decorator

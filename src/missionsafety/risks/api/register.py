@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from missionsafety.core.api import (
@@ -14,6 +15,7 @@ from missionsafety.core.api import (
     api_user,
 )
 from missionsafety.core.exceptions import ValidationError
+from missionsafety.core.kept import Id, kept_answer
 from missionsafety.deployments.selectors import deployment_get
 from missionsafety.risks import authority, selectors, services
 from missionsafety.risks.api.common import (
@@ -40,6 +42,7 @@ from missionsafety.risks.api.schemas import (
 
 
 @router.get("/deployments/{deployment_id}/risks", response=list[RiskListOut])
+@decorate_view(kept_answer("deployment", lambda deployment_id, **_: Id(deployment_id)))
 @paginate(RegisterPagination)
 def list_risks(  # type: ignore[no-untyped-def]
     request: HttpRequest, deployment_id: int, filters: Query[RegisterQuery]
