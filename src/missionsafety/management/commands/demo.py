@@ -16,8 +16,9 @@ CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
 
 
 def start_worker() -> subprocess.Popen[bytes]:
-    """The task worker, beside the server: it sends the notification e-mail,
-    which the demo prints to the console instead of mailing it."""
+    """The task worker, beside the server: it works out who is told of each
+    change (the inbox) and sends the notification e-mail, which the demo
+    prints to the console instead of mailing it."""
     env = {**os.environ, "EMAIL_BACKEND": CONSOLE_MAIL}
     return subprocess.Popen(
         [sys.executable, "-m", "missionsafety.cli", "worker", "--interval", "2"],
@@ -53,8 +54,8 @@ class Command(BaseCommand):
             *[f"    {name:<17} {role}" for name, role in DEMO_USERS],
             "",
             f"  API docs: {url}api/v1/docs   Database: {settings.DATABASES['default']['NAME']}",
-            "  Notification e-mail is sent by the task worker running alongside",
-            "  and printed here (console e-mail backend).",
+            "  Notifications (inbox, e-mail) come from the task worker running",
+            "  alongside, within seconds; e-mail is printed here (console backend).",
             "  Stop with Ctrl+C.",
             "=" * 64,
             "",
