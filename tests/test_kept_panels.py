@@ -262,7 +262,9 @@ def test_the_api_register_is_answered_again_until_the_deployment_changes(
     again, warm = _answer(browser, url)
     assert again == first
     assert warm < cold  # neither read nor serialised again
-    assert [r["title"] for r in first["items"]] == ["Munitieopslag bij hoge temperaturen"]
+    assert [r["title"] for r in first["items"]] == [
+        "Munitieopslag bij hoge temperaturen"
+    ]
 
     # Another page of the same list is its own answer.
     other, _ = _answer(browser, url + "&offset=1")

@@ -187,7 +187,8 @@ if (
         }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open too (DATABASE_CONN_MAX_AGE): opening the file, its pragmas and
+    # reading its schema cost 1.7 ms a request against 0.2 ms for a query.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
