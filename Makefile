@@ -63,6 +63,10 @@ FIELD_DIR ?= field-data
 field: install
 	@test -n "$(PACKAGE)" || (echo "usage: make field PACKAGE=FILE" && exit 1)
 	MISSIONSAFETY_DATA_DIR=$(FIELD_DIR) $(UV) run missionsafety field init $(PACKAGE)
+	MISSIONSAFETY_DATA_DIR=$(FIELD_DIR) $(UV) run missionsafety collectstatic --noinput -v0
+	@# The task worker beside the server (who is told of a change), stopped with it.
+	MISSIONSAFETY_DATA_DIR=$(FIELD_DIR) $(UV) run missionsafety worker --interval 5 & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	MISSIONSAFETY_DATA_DIR=$(FIELD_DIR) $(UV) run gunicorn missionsafety.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
 
 worker: install

@@ -48,16 +48,10 @@ def _by_deployment(label: str) -> Callable[[Any], models.QuerySet[Any]]:
 
 
 def _lessons(d: Any) -> models.QuerySet[Any]:
-    """The deployment's own lessons and those released to its parties."""
-    Lesson = apps.get_model("lessons.Lesson")
-    from missionsafety.lessons.models import Releasability
-
-    orgs = set(d.parties.values_list("organisation_id", flat=True))
-    return Lesson._base_manager.filter(
-        Q(deployment=d)
-        | Q(releasability=Releasability.DEFENCE)
-        | Q(releasability=Releasability.ORGANISATIONS, released_to__in=orgs)
-    ).distinct()
+    """The deployment's own lessons. Lessons of other deployments released to
+    its parties stay at home: each names its deployment, which does not
+    travel, and a field instance cannot create a lesson without it."""
+    return apps.get_model("lessons.Lesson")._base_manager.filter(deployment=d)
 
 
 # In creation order: a record's foreign keys point to earlier kinds (or are
@@ -123,8 +117,20 @@ KINDS: list[Kind] = [
         ),
         True,
     ),
-    Kind("lessons.LessonUse", _by_deployment("lessons.LessonUse")),
-    Kind("lessons.LessonReview", _by_deployment("lessons.LessonReview")),
+    # Lessons and observations of earlier deployments taken into account or
+    # reviewed here stay at home with them (see ``_lessons``).
+    Kind(
+        "lessons.LessonUse",
+        lambda d: apps.get_model("lessons.LessonUse")._base_manager.filter(
+            Q(lesson__deployment=d) | Q(observation__deployment=d), deployment=d
+        ),
+    ),
+    Kind(
+        "lessons.LessonReview",
+        lambda d: apps.get_model("lessons.LessonReview")._base_manager.filter(
+            deployment=d, lesson__deployment=d
+        ),
+    ),
 ]
 KIND_BY_LABEL = {k.label.lower(): k for k in KINDS}
 
