@@ -262,6 +262,8 @@ def test_the_api_register_is_answered_again_until_the_deployment_changes(
     again, warm = _answer(browser, url)
     assert again == first
     assert warm < cold  # neither read nor serialised again
+    # A kept answer is still one no browser or proxy keeps.
+    assert "no-store" in browser.get(url)["Cache-Control"]
     assert [r["title"] for r in first["items"]] == [
         "Munitieopslag bij hoge temperaturen"
     ]

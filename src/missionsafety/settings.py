@@ -216,7 +216,7 @@ for _number, _url in enumerate(envlist("DATABASE_REPLICA_URLS", []), start=1):
     )
     # A replica that does not answer is skipped after two seconds, not sixty.
     _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
-    for _option in ("server_side_binding", "prepare_threshold", "options"):
+    for _option in ("server_side_binding", "prepare_threshold"):
         if _option in DATABASES["default"].get("OPTIONS", {}):
             _replica["OPTIONS"][_option] = DATABASES["default"]["OPTIONS"][_option]
     if "pool" in DATABASES["default"].get("OPTIONS", {}):
