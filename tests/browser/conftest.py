@@ -110,23 +110,15 @@ class _Loaded:
     at that moment, ``main`` may hold only the part parsed so far (a risk page's
     heading without its tags). Everything else is the page itself."""
 
+    LOCATING = frozenset({"locator", "get_by_role", "get_by_text"})
+
     def __init__(self, page: Any) -> None:
         self._page = page
 
     def __getattr__(self, name: str) -> Any:
+        if name in self.LOCATING:
+            self._page.wait_for_load_state()
         return getattr(self._page, name)
-
-    def locator(self, *args: Any, **kwargs: Any) -> Any:
-        self._page.wait_for_load_state()
-        return self._page.locator(*args, **kwargs)
-
-    def get_by_role(self, *args: Any, **kwargs: Any) -> Any:
-        self._page.wait_for_load_state()
-        return self._page.get_by_role(*args, **kwargs)
-
-    def get_by_text(self, *args: Any, **kwargs: Any) -> Any:
-        self._page.wait_for_load_state()
-        return self._page.get_by_text(*args, **kwargs)
 
 
 @pytest.fixture

@@ -42,8 +42,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
+from django.utils.functional import Promise
 
 log = logging.getLogger(__name__)
 
@@ -93,23 +96,17 @@ def _path(handler: Handler) -> str:
 
 
 def _queue(event: str, handlers: list[Handler], payload: dict[str, Any]) -> None:
+    from django_tasks_db import DatabaseBackend
+
     from missionsafety.core.tasks import run_subscribers
 
     args = (event, [_path(h) for h in handlers], to_refs(payload))
-    if isinstance(run_subscribers.get_backend(), _database_backend()):
+    if isinstance(run_subscribers.get_backend(), DatabaseBackend):
         # A row in the publishing transaction: queued if and only if the
         # change is committed.
         run_subscribers.enqueue(*args)
         return
     transaction.on_commit(lambda: _run_queued(run_subscribers, args, handlers, payload))
-
-
-def _database_backend() -> type:
-    try:
-        from django_tasks_db import DatabaseBackend
-    except ImportError:  # pragma: no cover - installed with the project
-        return type(None)
-    return DatabaseBackend  # type: ignore[no-any-return]
 
 
 def _run_queued(
@@ -163,9 +160,6 @@ _MODEL = "$model"
 
 def to_refs(value: Any) -> Any:
     """The payload as JSON: model instances become references."""
-    from django.db.models import Model
-    from django.utils.functional import Promise
-
     if isinstance(value, Model):
         return {_MODEL: value._meta.label, "pk": value.pk}
     if isinstance(value, dict):
@@ -182,8 +176,6 @@ def to_refs(value: Any) -> Any:
 def from_refs(value: Any) -> Any:
     """The payload again: references read from the database (LookupError for
     an object that is gone)."""
-    from django.apps import apps
-
     if isinstance(value, dict):
         if _MODEL in value:
             model = apps.get_model(value[_MODEL])

@@ -15,7 +15,6 @@ a version (no session) or an answer other than 200 is never kept.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,12 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from missionsafety.core.panels import KEEP_SECONDS, page_version, slot_also
+from missionsafety.core.panels import (
+    KEEP_SECONDS,
+    kept_key,
+    page_version,
+    slot_also,
+)
 from missionsafety.core.views import is_htmx, render_page
 
 CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
@@ -69,12 +73,7 @@ def render_kept(
     if version is None:
         return render_page(request, template, context(), partial=partial)
     part = partial if partial and is_htmx(request) else ""
-    key = (
-        "page:"
-        + hashlib.sha256(
-            f"{template}|{part}|{request.get_full_path()}|{version}".encode()
-        ).hexdigest()
-    )
+    key = kept_key("page", template, part, request.get_full_path(), version)
     kept = cache.get(key)
     if kept is not None:
         if part:
@@ -118,12 +117,7 @@ def kept_answer(
             version = page_version(slot, request, obj(**kwargs), also)
             if version is None:
                 return view(request, *args, **kwargs)
-            key = (
-                "answer:"
-                + hashlib.sha256(
-                    f"{request.get_full_path()}|{version}".encode()
-                ).hexdigest()
-            )
+            key = kept_key("answer", request.get_full_path(), version)
             kept = cache.get(key)
             if kept is not None:
                 return HttpResponse(kept["body"], content_type=kept["type"])

@@ -112,6 +112,14 @@ def _also_version(request: HttpRequest, also: tuple[str, ...]) -> str:
     return memo[also]
 
 
+def kept_key(kind: str, *parts: Any) -> str:
+    """The cache key of something kept under these parts. Hashed: a version
+    names the reader's session, which must not be readable from a shared
+    cache's keys."""
+    text = "|".join(str(part) for part in parts)
+    return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
 def slot_also(slot: str) -> tuple[str, ...]:
     """The ``also`` models of a slot's kept panels: what a kept page showing
     them depends on besides its deployments."""
@@ -139,14 +147,13 @@ def panels_for(slot: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]
         (p for p in _panels.values() if p.slot == slot), key=lambda p: p.order
     )
     version = _version(slot, request, obj) if any(p.kept for p in panels) else None
-    # Hashed: the version names the reader's session, which must not be
-    # readable from a shared cache's keys.
     keys = {
-        p.template: "panel:"
-        + hashlib.sha256(
-            f"{p.template}:{version}:"
-            f"{_also_version(request, p.also) if p.also else ''}".encode()
-        ).hexdigest()
+        p.template: kept_key(
+            "panel",
+            p.template,
+            version,
+            _also_version(request, p.also) if p.also else "",
+        )
         for p in panels
         if p.kept and version is not None
     }

@@ -25,7 +25,8 @@ STALE_SENDING = datetime.timedelta(minutes=30)
 
 @task()
 def send_notification_mail(notification_id: int) -> str:
-    """Send the e-mail of one notification; failures are recorded and retried."""
+    """Send the e-mail of one notification; failures are recorded and retried.
+    (Kept for tasks queued before one task carried all of a change's mail.)"""
     return deliver_mail(notification_id)
 
 

@@ -4,57 +4,46 @@ travel, so it stays at home (it made ``field init`` fail)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 
-from missionsafety.deployments.models import Party
-from missionsafety.deployments.services import deployment_create
 from missionsafety.field.tests.helpers import export
 from missionsafety.lessons import services
+from missionsafety.lessons.tests.conftest import R, full_odcr, make_earlier
 from missionsafety.risks.tests.factories import make_risk
 
 pytestmark = pytest.mark.django_db
-R = Party.PartyRole
 
 
-def _lesson(w: Any, deployment: Any, actor: Any, title: str) -> Any:
+def _lesson(w: Any, deployment: Any, title: str) -> Any:
     obs = services.observation_submit(
-        actor=actor,
+        actor=w.jfc_safety,
         deployment=deployment,
         title=f"{title} (waarneming)",
         observation="Munitie in de zon; hitte boven de 50 graden.",
-        discussion="Geen schaduw op het kamp.",
-        conclusion="Munitie warmt te veel op.",
-        recommendation="Schaduwdoeken boven de munitieopslag.",
         source="hot_wash",
+        **full_odcr(),
     )
     services.observation_transition(
         actor=w.jfc_lessons, observation=obs, to_status="verified"
     )
     obs.refresh_from_db()
     return services.lesson_create(
-        actor=w.jfc_lessons,
-        title=title,
-        observations=[obs],
-        releasability="defence",
+        actor=w.jfc_lessons, title=title, observations=[obs], releasability="defence"
     )
 
 
 def test_only_lessons_whose_deployment_travels_are_in_the_package(world: Any) -> None:
     w = world
-    own = _lesson(w, w.dep, w.bde13_safety, "Schaduw voor munitie")
-    elsewhere = deployment_create(
-        actor=w.jfc_safety,
-        name="UNIFIL liaison",
-        code="UNIFIL-2",
-        theatre="Libanon",
-        start_date=w.today + datetime.timedelta(days=30),
-        end_date=w.today + datetime.timedelta(days=200),
-        parties=[(w.jfc, R.OPERATIONAL_COMMAND), (w.bde43, R.PARENT_BRIGADE)],
+    own = _lesson(w, w.dep, "Schaduw voor munitie")
+    mali = make_earlier(
+        w,
+        "MINUSMA-R3",
+        "Mali (Gao)",
+        [(w.jfc, R.OPERATIONAL_COMMAND), (w.clas, R.FORCE_PROVIDER)],
     )
-    earlier = _lesson(w, elsewhere, w.jfc_safety, "Koeling in Libanon")
+    earlier = _lesson(w, mali, "Koeling in Mali")
     # Both taken into account on a risk of this deployment.
     risk = make_risk(w, title="Munitieopslag in de zon")
     services.lesson_use_add(actor=w.bde13_safety, risk=risk, lesson=own)
