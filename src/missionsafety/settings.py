@@ -255,7 +255,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, reading each request's user with plain SQL.
+    "missionsafety.organisations.backends.UserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -277,6 +278,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
 # Sessions: eight working hours, gone when the browser closes.
+# Django's database sessions, read with plain SQL on every request (core.sessions).
+SESSION_ENGINE = "missionsafety.core.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -76,7 +76,8 @@ def test_servers_share_state_through_the_database_and_redis(tmp_path: Path) -> N
     result = _settings(SERVERS, tmp_path)
     assert result.returncode == 0, result.stderr
     found: dict[str, Any] = json.loads(result.stdout)
-    assert found["session_engine"] == "django.contrib.sessions.backends.db"
+    # Django's database sessions (read with plain SQL: core.sessions).
+    assert found["session_engine"] == "missionsafety.core.sessions"
     assert found["axes_handler"] == "axes.handlers.database.AxesDatabaseHandler"
     assert found["tasks"] == "django_tasks_db.DatabaseBackend"
     assert found["cache"] == "django.core.cache.backends.redis.RedisCache"

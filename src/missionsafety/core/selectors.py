@@ -23,7 +23,17 @@ def get_visible(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
 
 
 def paginate(
-    queryset: models.QuerySet[M] | list[Any], page: Any, per_page: int = PAGE_SIZE
+    queryset: models.QuerySet[M] | list[Any],
+    page: Any,
+    per_page: int = PAGE_SIZE,
+    *,
+    count: int | None = None,
 ) -> Page[Any]:
-    """A page of rows; out-of-range or malformed page numbers give the nearest page."""
-    return Paginator(queryset, per_page).get_page(page)
+    """A page of rows; out-of-range or malformed page numbers give the nearest
+    page. ``count``: the number of rows when the caller has counted them."""
+    if count == 0:
+        queryset = []  # nothing to read: not even a query to build
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.__dict__["count"] = count  # what the cached property would hold
+    return paginator.get_page(page)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from missionsafety.core.selectors import get_visible
+from missionsafety.core.selectors import get_visible, paginate
 from missionsafety.deployments.models import Party
 from missionsafety.feedback.models import (
     EmailPreference,
@@ -20,11 +21,18 @@ from missionsafety.feedback.models import (
 )
 from missionsafety.organisations.scope import user_scope_ids
 
+# The unread count the inbox page has just read, kept on the request's user.
+_UNREAD = "_missionsafety_unread"
+
 
 def unread_count(*, user: Any) -> int:
-    """Unread notifications of the user: one COUNT query (shown in the header)."""
+    """Unread notifications of the user (shown in the header): one COUNT query,
+    or none when the inbox page has counted them for this request."""
     if not getattr(user, "is_authenticated", False):
         return 0
+    known = getattr(user, _UNREAD, None)
+    if known is not None:
+        return cast(int, known)
     return Notification.objects.filter(
         recipient_id=user.pk, read_at__isnull=True
     ).count()
@@ -35,6 +43,20 @@ def inbox(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-id")
+
+
+def inbox_page(*, user: Any, unread_only: bool, page: Any) -> Page[Notification]:
+    """A page of the inbox. Its rows and the unread ones are counted in one
+    query; the header's unread count of this request uses the latter."""
+    counts = Notification.objects.visible_to(user).aggregate(
+        total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
+    setattr(user, _UNREAD, counts["unread"])
+    return paginate(
+        inbox(user=user, unread_only=unread_only),
+        page,
+        count=counts["unread" if unread_only else "total"],
+    )
 
 
 def notification_get(*, user: Any, pk: Any) -> Notification:

@@ -28,7 +28,7 @@ from missionsafety.feedback.forms import PreferencesForm, ReplyForm, ThreadForm
 from missionsafety.feedback.models import NotificationKind, Thread
 from missionsafety.feedback.selectors import (
     email_preferences,
-    inbox,
+    inbox_page,
     message_attachment_get,
     notification_get,
     thread_get,
@@ -223,8 +223,8 @@ def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
-    page = paginate(
-        inbox(user=request.user, unread_only=unread_only), request.GET.get("page")
+    page = inbox_page(
+        user=request.user, unread_only=unread_only, page=request.GET.get("page")
     )
     return render_page(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from typing import TYPE_CHECKING
@@ -199,6 +200,12 @@ class Membership(VersionedModel):
     )
 
     objects = MembershipQuerySet.as_manager()
+
+    def valid_on(self, day: datetime.date) -> bool:
+        """Whether the membership holds on the day (``current()`` in Python)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until >= day
+        )
 
     class Meta:
         verbose_name = _("membership")

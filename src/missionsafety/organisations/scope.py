@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missionsafety.core.exceptions import NotAllowed
@@ -41,10 +42,14 @@ def current_memberships(user: User) -> list[Membership]:
     if cached is None:
         from missionsafety.organisations.models import Membership
 
-        cached = list(
-            Membership.objects.current()
-            .filter(user_id=user.pk)
-            .select_related("organisation")
+        # Read on every request: a person's few memberships, past ones too,
+        # sorted and sifted here (the date test and the ordering in SQL cost
+        # more to build than the rows do to read).
+        today = timezone.localdate()
+        rows = Membership.objects.filter(user_id=user.pk).select_related("organisation")
+        cached = sorted(
+            (m for m in rows.order_by() if m.valid_on(today)),
+            key=lambda m: (m.organisation.path, m.role),
         )
         setattr(user, _CACHE, cached)
     return cached
