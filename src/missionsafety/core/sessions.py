@@ -1,4 +1,4 @@
-"""Database sessions read with one prepared SQL statement.
+"""Database sessions read with one plain SQL statement.
 
 Every signed-in request reads its session. Django's database session store
 builds that query through the ORM each time, which costs several times more
